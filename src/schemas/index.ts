@@ -1,0 +1,8 @@
+// The contract: zod schemas of the platform's requests, answers and errors, shared by the
+// client (which validates what arrives) and the emulator (which validates what it is sent).
+export * from './auth.ts';
+export * from './common.ts';
+export * from './mfa.ts';
+export * from './search.ts';
+export * from './tenants.ts';
+export * from './users.ts';
