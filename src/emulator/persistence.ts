@@ -1,0 +1,249 @@
+// Keeps the world across restarts and crashes. Every change is appended to a journal and
+// fdatasync'd before the answer leaves (see World.commit); the journal is folded into a
+// snapshot written atomically (temp file, fsync, rename, fsync dir) at start, at close and
+// when it grows. A torn last journal line (kill -9 mid-write) is dropped; anything else that
+// does not parse is refused, never silently replaced by a fresh world.
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { z } from 'zod';
+import { type Change, World } from './world.ts';
+
+const FORMAT = 'tenant-shell-emulator-state';
+const COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
+
+export class StateFileError extends Error {
+  constructor(file: string, reason: string) {
+    super(
+      `State file ${file} is corrupted (${reason}); fix or move it away, or pass another --state path.`,
+    );
+    this.name = 'StateFileError';
+  }
+}
+
+const Str = z.string();
+const NStr = z.string().nullable();
+const TenantRecSchema = z.object({
+  id: Str,
+  version: z.number().int(),
+  name: Str,
+  kind: z.enum(['root', 'partner', 'folder', 'customer', 'unit']),
+  parent_id: NStr,
+  enabled: z.boolean(),
+  ancestral_access: z.boolean(),
+  customer_id: NStr,
+  internal_tag: NStr,
+  language: Str,
+  contact: z.record(Str, z.unknown()),
+  owner_id: NStr,
+  update_lock: z.object({ enabled: z.boolean(), owner_id: NStr }),
+  mfa_status: z.enum(['enabled', 'disabled', 'disable_in_progress']),
+  pricing_mode: z.enum(['trial', 'production']),
+  created_at: Str,
+  updated_at: Str,
+  deleted_at: NStr,
+});
+const UserRecSchema = z.object({
+  id: Str,
+  version: z.number().int(),
+  login: Str,
+  tenant_id: Str,
+  personal_tenant_id: Str,
+  enabled: z.boolean(),
+  activated: z.boolean(),
+  contact: z.record(Str, z.unknown()),
+  mfa_status: z.enum(['disabled', 'forcibly_disabled', 'setup_required', 'enabled']),
+  created_at: Str,
+  updated_at: Str,
+  password: z.object({ salt: Str, hash: Str }).nullable(),
+  totp_secret: NStr,
+  totp_setup: z.boolean(),
+});
+const ClientRecSchema = z.object({
+  client_id: Str,
+  secret_sha256: Str,
+  tenant_id: Str,
+  type: z.literal('api_client'),
+  data: z.object({ client_name: Str }),
+  created_by: NStr,
+  created_at: Str,
+});
+const ChangeSchema = z.object({
+  tenants: z.array(TenantRecSchema).optional(),
+  users: z.array(UserRecSchema).optional(),
+  clients: z.array(ClientRecSchema).optional(),
+  deleted_users: z.array(Str).optional(),
+  deleted_clients: z.array(Str).optional(),
+});
+const SnapshotSchema = z.object({
+  format: z.literal(FORMAT),
+  format_version: z.literal(1),
+  seq: z.number().int().nonnegative(),
+  meta: z.object({
+    seed: z.number(),
+    root_id: Str,
+    partner_id: Str,
+    client_id: Str,
+    client_secret: Str,
+    admin_id: Str,
+    admin_login: Str,
+    admin_password: Str,
+    signing_key: Str,
+  }),
+  tenants: z.array(TenantRecSchema),
+  users: z.array(UserRecSchema),
+  clients: z.array(ClientRecSchema),
+});
+const JournalLine = z.object({ seq: z.number().int().positive(), change: ChangeSchema });
+
+const describe = (error: z.ZodError) => {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid';
+};
+
+export class StateStore {
+  readonly file: string;
+  readonly #journalFile: string;
+  #fd: number;
+  #seq = 0;
+  #bytes = 0;
+  #world: World | null = null;
+  #compactScheduled = false;
+
+  private constructor(file: string) {
+    this.file = file;
+    this.#journalFile = `${file}.journal`;
+    this.#fd = -1;
+  }
+
+  /** Loads (snapshot + journal) or creates the world, then compacts and starts journaling. */
+  static open(file: string, fresh: () => World): { world: World; store: StateStore } {
+    const store = new StateStore(file);
+    const world = store.#load(fresh);
+    store.#world = world;
+    store.#fd = openSync(store.#journalFile, 'a', 0o600);
+    store.compact();
+    world.journal = (change) => store.#append(change);
+    return { world, store };
+  }
+
+  #load(fresh: () => World): World {
+    const snapshotText = existsSync(this.file) ? readFileSync(this.file, 'utf8') : '';
+    if (snapshotText.trim() === '') {
+      // No snapshot (or an empty file made with touch/mktemp): a journal would be orphaned.
+      if (existsSync(this.#journalFile) && readFileSync(this.#journalFile).length > 0) {
+        throw new StateFileError(this.file, `${basename(this.#journalFile)} exists without it`);
+      }
+      return fresh();
+    }
+    let data: z.infer<typeof SnapshotSchema>;
+    try {
+      const parsed = SnapshotSchema.safeParse(JSON.parse(snapshotText));
+      if (!parsed.success) throw new StateFileError(this.file, describe(parsed.error));
+      data = parsed.data;
+    } catch (error) {
+      if (error instanceof StateFileError) throw error;
+      throw new StateFileError(this.file, 'not valid JSON');
+    }
+    const world = new World(data.meta);
+    world.load({ tenants: data.tenants, users: data.users, clients: data.clients });
+    this.#seq = data.seq;
+    this.#replay(world);
+    return world;
+  }
+
+  #replay(world: World): void {
+    if (!existsSync(this.#journalFile)) return;
+    const buf = readFileSync(this.#journalFile);
+    const lastNewline = buf.lastIndexOf(0x0a);
+    const complete = lastNewline < 0 ? '' : buf.subarray(0, lastNewline).toString('utf8');
+    const lines = complete === '' ? [] : complete.split('\n');
+    lines.forEach((line, i) => {
+      let entry: z.infer<typeof JournalLine>;
+      try {
+        const parsed = JournalLine.safeParse(JSON.parse(line));
+        if (!parsed.success) throw new Error(describe(parsed.error));
+        entry = parsed.data;
+      } catch (error) {
+        const why = error instanceof SyntaxError ? 'not valid JSON' : String(error);
+        throw new StateFileError(this.file, `journal line ${i + 1} is corrupted: ${why}`);
+      }
+      // Lines already folded into the snapshot (a crash between rename and truncate).
+      if (entry.seq <= this.#seq) return;
+      world.replay(entry.change as Change);
+      this.#seq = entry.seq;
+    });
+  }
+
+  #append(change: Change): void {
+    const line = `${JSON.stringify({ seq: this.#seq + 1, change })}\n`;
+    writeSync(this.#fd, line);
+    fdatasyncSync(this.#fd);
+    this.#seq++;
+    this.#bytes += Buffer.byteLength(line);
+    if (this.#bytes > COMPACT_AFTER_BYTES && !this.#compactScheduled) {
+      // After the change is applied (commit applies it once this returns).
+      this.#compactScheduled = true;
+      setImmediate(() => {
+        this.#compactScheduled = false;
+        if (this.#fd >= 0) this.compact();
+      });
+    }
+  }
+
+  /** Writes a snapshot atomically, then empties the journal. */
+  compact(): void {
+    const world = this.#world;
+    if (!world) return;
+    const tmp = `${this.file}.tmp-${process.pid}`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      const body = JSON.stringify({
+        format: FORMAT,
+        format_version: 1,
+        seq: this.#seq,
+        ...world.snapshot(),
+      });
+      writeSync(fd, body);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+    fsyncDir(dirname(this.file));
+    ftruncateSync(this.#fd, 0);
+    fsyncSync(this.#fd);
+    this.#bytes = fstatSync(this.#fd).size;
+  }
+
+  close(): void {
+    if (this.#fd < 0) return;
+    if (this.#world) this.#world.journal = null;
+    this.compact();
+    closeSync(this.#fd);
+    this.#fd = -1;
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic there.
+  }
+}

@@ -1,0 +1,277 @@
+// The starting world, the same for the same seed: a hidden root, a production partner that
+// owns the API client and the administrator, and N customers with folders, units and users.
+import { randomBytes } from 'node:crypto';
+import { hashPassword, randomSecret, sha256hex } from './secrets.ts';
+import { base32Encode } from './totp.ts';
+import type { ClientRec, TenantRec, UserRec, WorldMeta } from './world.ts';
+import { World } from './world.ts';
+
+export const ADMIN_LOGIN = 'admin@emulator.test';
+export const ADMIN_PASSWORD = 'emulator-admin-password';
+export const PARTNER_NAME = 'Emulator Partner';
+export const FOLDER_NAME = 'Managed Customers';
+/** The seeded customer numbers with special settings (when that many customers exist). */
+export const HIDDEN_CUSTOMER = 2;
+export const LOCKED_CUSTOMER = 3;
+
+const ADJECTIVES = [
+  'Northwind',
+  'Bluewater',
+  'Summit',
+  'Riverside',
+  'Oakridge',
+  'Silverline',
+  'Granite',
+  'Harbor',
+  'Maple',
+  'Cedar',
+  'Evergreen',
+  'Lakeside',
+  'Pinecrest',
+  'Redwood',
+  'Sunrise',
+  'Westfield',
+  'Brightstone',
+  'Ironwood',
+  'Clearview',
+  'Highland',
+];
+const NOUNS = [
+  'Dental',
+  'Logistics',
+  'Bakery',
+  'Clinic',
+  'Builders',
+  'Accounting',
+  'Pharmacy',
+  'Studios',
+  'Robotics',
+  'Veterinary',
+  'Florists',
+  'Motors',
+  'Insurance',
+  'Consulting',
+  'Brewing',
+  'Outfitters',
+  'Realty',
+  'Printing',
+  'Analytics',
+  'Catering',
+];
+const FIRST = [
+  'Alice',
+  'Bruno',
+  'Chiara',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Keira',
+  'Luca',
+  'Maya',
+  'Nikolai',
+  'Olga',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Samir',
+  'Tara',
+];
+const LAST = [
+  'Anders',
+  'Baker',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Horvat',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Larsen',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Petrov',
+  'Quint',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+];
+
+/** mulberry32: tiny, fast and good enough to make a world reproducible. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function seededUuid(rand: () => number): string {
+  const b = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) b[i] = Math.floor(rand() * 256);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = Buffer.from(b).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export interface SeedOptions {
+  seed: number;
+  /** Number of customers under the partner. */
+  tenants: number;
+  /** Number of ordinary users, spread at random over the customers and their units. */
+  users: number;
+}
+
+export function seedWorld(opts: SeedOptions): World {
+  const rand = mulberry32(opts.seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+  const base = Date.UTC(2024, 0, 1);
+  let clock = 0;
+  const stamp = () => new Date(base + 60_000 * clock++).toISOString();
+
+  const tenant = (
+    fields: Pick<TenantRec, 'name' | 'kind' | 'parent_id'> & Partial<TenantRec>,
+  ): TenantRec => {
+    const at = stamp();
+    return {
+      id: seededUuid(rand),
+      version: 1,
+      enabled: true,
+      ancestral_access: true,
+      customer_id: null,
+      internal_tag: null,
+      language: 'en',
+      contact: {},
+      owner_id: null,
+      update_lock: { enabled: false, owner_id: null },
+      mfa_status: 'disabled',
+      pricing_mode: 'trial',
+      created_at: at,
+      updated_at: at,
+      deleted_at: null,
+      ...fields,
+    };
+  };
+
+  const root = tenant({ name: 'Emulator Root', kind: 'root', parent_id: null });
+  const partner = tenant({
+    name: PARTNER_NAME,
+    kind: 'partner',
+    parent_id: root.id,
+    pricing_mode: 'production',
+    contact: { firstname: 'Ada', lastname: 'Admin', email: ADMIN_LOGIN },
+  });
+  const folder = tenant({ name: FOLDER_NAME, kind: 'folder', parent_id: partner.id });
+  const tenants: TenantRec[] = [root, partner, folder];
+  const holders: TenantRec[] = [];
+
+  for (let i = 1; i <= opts.tenants; i++) {
+    const adjective = pick(ADJECTIVES);
+    const noun = pick(NOUNS);
+    const number = String(i).padStart(4, '0');
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    const customer = tenant({
+      name: `${adjective} ${noun} ${number}`,
+      kind: 'customer',
+      parent_id: i % 4 === 0 ? folder.id : partner.id,
+      customer_id: `CUST-${number}`,
+      ancestral_access: i !== HIDDEN_CUSTOMER,
+      update_lock: { enabled: i === LOCKED_CUSTOMER, owner_id: null },
+      contact: {
+        firstname: first,
+        lastname: last,
+        email: `${first}.${last}@${adjective}-${noun}-${number}.test`.toLowerCase(),
+      },
+    });
+    tenants.push(customer);
+    holders.push(customer);
+    if (i % 3 === 1) {
+      const unit = tenant({ name: `${customer.name} Sales`, kind: 'unit', parent_id: customer.id });
+      tenants.push(unit);
+      holders.push(unit);
+    }
+  }
+
+  const users: UserRec[] = [];
+  const user = (fields: Pick<UserRec, 'login' | 'tenant_id' | 'contact'> & Partial<UserRec>) => {
+    const at = stamp();
+    const u: UserRec = {
+      id: seededUuid(rand),
+      version: 1,
+      personal_tenant_id: seededUuid(rand),
+      enabled: true,
+      activated: true,
+      mfa_status: 'disabled',
+      created_at: at,
+      updated_at: at,
+      password: null,
+      totp_secret: null,
+      totp_setup: false,
+      ...fields,
+    };
+    users.push(u);
+    return u;
+  };
+
+  const admin = user({
+    login: ADMIN_LOGIN,
+    tenant_id: partner.id,
+    contact: { firstname: 'Ada', lastname: 'Admin', email: ADMIN_LOGIN },
+    password: hashPassword(ADMIN_PASSWORD),
+  });
+
+  for (let k = 1; holders.length > 0 && k <= opts.users; k++) {
+    const home = pick(holders);
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    const login = `${first}.${last}.${k}@users.emulator.test`.toLowerCase();
+    // Every fifth user has already enrolled an authenticator.
+    const enrolled = k % 5 === 0;
+    const secret = new Uint8Array(20);
+    for (let i = 0; i < 20; i++) secret[i] = Math.floor(rand() * 256);
+    user({
+      login,
+      tenant_id: home.id,
+      contact: { firstname: first, lastname: last, email: login },
+      totp_secret: enrolled ? base32Encode(secret) : null,
+      totp_setup: enrolled,
+    });
+  }
+
+  const clientSecret = randomSecret();
+  const client: ClientRec = {
+    client_id: seededUuid(rand),
+    secret_sha256: sha256hex(clientSecret),
+    tenant_id: partner.id,
+    type: 'api_client',
+    data: { client_name: 'tenant-shell emulator' },
+    created_by: admin.id,
+    created_at: stamp(),
+  };
+
+  const meta: WorldMeta = {
+    seed: opts.seed,
+    root_id: root.id,
+    partner_id: partner.id,
+    client_id: client.client_id,
+    client_secret: clientSecret,
+    admin_id: admin.id,
+    admin_login: ADMIN_LOGIN,
+    admin_password: ADMIN_PASSWORD,
+    signing_key: randomBytes(32).toString('hex'),
+  };
+  const world = new World(meta);
+  world.load({ tenants, users, clients: [client] });
+  return world;
+}
