@@ -1,0 +1,1033 @@
+// The HTTP client of the platform's account-management API, on undici: one pooled keep-alive
+// connection per data center, a deadline and a signal on every call, retries for what is safe to
+// repeat, the token renewed before it expires (and once on a 401), every reply parsed once and
+// validated once, every failure one of the errors in errors.ts, every call one CallRecord.
+
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import type { Dispatcher } from 'undici';
+import type { ZodType } from 'zod';
+import { ErrorEnvelope, OAuthError, TokenResponse } from '../schemas/index.ts';
+import {
+  ApiError,
+  AuthError,
+  CancelledError,
+  NetworkError,
+  NotJsonError,
+  SchemaError,
+  TenantShellError,
+  TimeoutError,
+  UsageError,
+} from './errors.ts';
+import { explain } from './explain.ts';
+import { acquirePool, type PoolLease } from './pool.ts';
+import { maskAuthorization, maskSecret, Redactor, redactBody } from './redact.ts';
+import type { CallAuth, CallListener, CallRecord } from './request-log.ts';
+import {
+  backoffDelay,
+  isDroppedConnection,
+  isRepeatableMethod,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryOptions,
+  type RetryPolicy,
+  retryPolicy,
+} from './retry.ts';
+import {
+  type Credentials,
+  defineCredentials,
+  describeCredentials,
+  type IssuedToken,
+  TokenManager,
+} from './token.ts';
+import { API_PATH, normaliseDataCenterUrl } from './url.ts';
+import { describeIssues } from './validate.ts';
+
+export type { Credentials } from './token.ts';
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** `tenant-shell/<version>`: the docs ask integrators to name themselves. */
+export const DEFAULT_USER_AGENT = `tenant-shell/${readVersion()}`;
+
+export interface ClientOptions {
+  /** The data center URL as users paste it (with or without /api/2). */
+  url: string;
+  /** Optional: without them only calls with their own Basic auth (getMe, createApiClient) work. */
+  credentials?: Credentials;
+  userAgent?: string;
+  /** Connecting, TLS included (default 10 000 ms). */
+  connectTimeoutMs?: number;
+  /** The whole call, retries and waits included (default 60 000 ms). */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Use this dispatcher instead of the shared pool (tests: MockAgent). Not closed by close(). */
+  dispatcher?: Dispatcher;
+  /** Milliseconds "now" for the token's freshness (default Date.now); tests freeze it. */
+  clock?: () => number;
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+export type RequestAuth = 'bearer' | 'none' | { username: string; password: string };
+
+export interface RequestOptions<T = unknown> {
+  query?: Query;
+  /** A value sent as JSON (`Content-Type: application/json`). */
+  json?: unknown;
+  /** Form fields (`application/x-www-form-urlencoded`). */
+  form?: Record<string, string>;
+  /** A body sent as is, with only the headers you give (the tutorial's `data=`). */
+  body?: string | Uint8Array;
+  /** Same as `body`, for text (e.g. the page's `json.dumps(...)`). */
+  text?: string;
+  headers?: Record<string, string>;
+  /** Validates the reply; its output is the returned body. */
+  schema?: ZodType<T>;
+  signal?: AbortSignal;
+  /** Statuses that count as success (default any 2xx). */
+  expect?: readonly number[];
+  /** Default: the access token. */
+  auth?: RequestAuth;
+  /** Safe to repeat after a dropped connection or a 50x even though the method is not GET/PUT. */
+  idempotent?: boolean;
+  /** The reply holds secrets: masked in the record, not echoed by schema errors. */
+  sensitive?: boolean;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  /** Lower-case names; repeated headers joined with ', '. */
+  headers: Record<string, string>;
+  body: T;
+}
+
+export interface ClientStats {
+  calls: number;
+  retries: number;
+  renewals: number;
+  /** Connections the pool opened (with a custom dispatcher: 0). */
+  connections: number;
+}
+
+const NOT_JSON: unique symbol = Symbol('not json');
+const EMPTY_OPTIONS: RequestOptions = Object.freeze({});
+const TOKEN_PATH = `${API_PATH}/idp/token`;
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+class CallDeadline extends Error {}
+
+/**
+ * The abort signal of one call, in the shape undici accepts (`addEventListener` or `on`).
+ * An AbortController is an EventTarget, and passing one to undici costs several microseconds a
+ * call (measured: about 10% of a warm loopback request); this costs next to nothing.
+ */
+class CallSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  #listeners: Array<() => void> | undefined;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.#listeners === undefined) this.#listeners = [listener];
+    else this.#listeners.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const list = this.#listeners;
+    if (list === undefined) return;
+    const i = list.indexOf(listener);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  on(type: 'abort', listener: () => void): this {
+    this.addEventListener(type, listener);
+    return this;
+  }
+
+  once(type: 'abort', listener: () => void): this {
+    this.addEventListener(type, listener);
+    return this;
+  }
+
+  removeListener(type: 'abort', listener: () => void): this {
+    this.removeEventListener(type, listener);
+    return this;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const list = this.#listeners;
+    this.#listeners = undefined;
+    if (list) for (const listener of list) listener();
+  }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function onDeadline(signal: CallSignal): void {
+  signal.abort(new CallDeadline('deadline'));
+}
+
+function parseText(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+interface Exchange {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  token: IssuedToken | undefined;
+}
+
+interface CallState {
+  method: string;
+  path: string;
+  tries: number;
+  retries: number;
+  auth: CallAuth;
+  requestBody: unknown;
+  contentType: string | undefined;
+  responseBody: unknown;
+  startedAt: number;
+  emitted: boolean;
+}
+
+/** `{ Authorization: 'Bearer <token>' }` that spreads with the real value but prints masked. */
+export class AuthHeader {
+  declare readonly Authorization: string;
+
+  constructor(read: () => string) {
+    Object.defineProperty(this, 'Authorization', { get: read, enumerable: true });
+  }
+
+  [inspect.custom](): string {
+    return `{ Authorization: '${maskAuthorization(this.Authorization)}' }`;
+  }
+
+  toJSON(): { Authorization: string } {
+    return { Authorization: maskAuthorization(this.Authorization) };
+  }
+
+  toString(): string {
+    return maskAuthorization(this.Authorization);
+  }
+}
+
+/** The tutorial's `response`: no throw on 4xx/5xx. `parse()` throws what request() would. */
+export class RawResponse<T = unknown> {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly text: string;
+  readonly #parse: (parsed: unknown) => T;
+  #json: unknown = NOT_JSON;
+  #parsed = false;
+
+  constructor(method: string, url: string, exchange: Exchange, parse: (parsed: unknown) => T) {
+    this.method = method;
+    this.url = url;
+    this.status = exchange.status;
+    this.headers = exchange.headers;
+    this.text = exchange.text;
+    this.#parse = parse;
+  }
+
+  /** The Python requests spelling, as on the seed page. */
+  get status_code(): number {
+    return this.status;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  /** The body as JSON (parsed once). Throws SyntaxError on a body that is not JSON. */
+  json(): unknown {
+    if (!this.#parsed) {
+      this.#json = parseText(this.text);
+      this.#parsed = true;
+    }
+    if (this.#json === NOT_JSON)
+      throw new SyntaxError(`The body is not JSON: ${this.text.slice(0, 80)}`);
+    return this.#json;
+  }
+
+  /** Validated body, or the error request() would have thrown (ApiError, SchemaError, ...). */
+  parse(): T {
+    if (!this.#parsed) {
+      this.#json = parseText(this.text);
+      this.#parsed = true;
+    }
+    return this.#parse(this.#json);
+  }
+
+  [inspect.custom](): string {
+    return `<Response [${this.status}]>`;
+  }
+}
+
+export class PlatformClient {
+  readonly baseUrl: string;
+  readonly origin: string;
+  readonly host: string;
+  /** Knows every secret this client has seen: mask REPL output and logs with it. */
+  readonly redactor = new Redactor();
+  readonly #credentials: Readonly<Credentials> | undefined;
+  readonly #tokens: TokenManager | undefined;
+  readonly #userAgent: string;
+  readonly #timeoutMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #retry: RetryPolicy;
+  readonly #clock: () => number;
+  readonly #dispatcher: Dispatcher;
+  readonly #lease: PoolLease | undefined;
+  readonly #listeners = new Set<CallListener>();
+  readonly #baseHeaders: Record<string, string>;
+  #headerCache:
+    | { token: string; plain: Record<string, string>; json: Record<string, string> }
+    | undefined;
+  #authHeader: AuthHeader | undefined;
+  #nextId = 1;
+  #calls = 0;
+  #retries = 0;
+  #closed = false;
+
+  /** Normalises the URL and gets a first token (for an API client or a password login). */
+  static async connect(options: ClientOptions, signal?: AbortSignal): Promise<PlatformClient> {
+    const client = new PlatformClient(options);
+    try {
+      await client.ensureToken(signal);
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  constructor(options: ClientOptions) {
+    const dc = normaliseDataCenterUrl(options.url);
+    this.baseUrl = dc.baseUrl;
+    this.origin = dc.origin;
+    this.host = dc.host;
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#timeoutMs = positive(options.timeoutMs, 60_000, 'timeoutMs');
+    this.#connectTimeoutMs = positive(options.connectTimeoutMs, 10_000, 'connectTimeoutMs');
+    this.#retry = retryPolicy(options.retry);
+    this.#clock = options.clock ?? Date.now;
+    if (options.dispatcher) {
+      this.#dispatcher = options.dispatcher;
+    } else {
+      this.#lease = acquirePool(dc.origin, dc.loopback, this.#connectTimeoutMs);
+      this.#dispatcher = this.#lease.dispatcher;
+    }
+    this.#baseHeaders = { 'user-agent': this.#userAgent, accept: JSON_TYPE };
+    if (options.credentials) {
+      const c = defineCredentials(options.credentials);
+      this.#credentials = c;
+      if (c.kind === 'client') this.redactor.addBasic(c.clientId, c.clientSecret);
+      else if (c.kind === 'password') this.redactor.addBasic(c.username, c.password);
+      else this.redactor.add(c.accessToken);
+      this.#tokens = new TokenManager(
+        c,
+        (form, basic) => this.#fetchToken(form, basic),
+        options.clock,
+      );
+    }
+  }
+
+  /** The API client's id, when the credentials are an API client's. */
+  get clientId(): string | undefined {
+    return this.#credentials?.kind === 'client' ? this.#credentials.clientId : undefined;
+  }
+
+  get credentialsKind(): Credentials['kind'] | undefined {
+    return this.#credentials?.kind;
+  }
+
+  /** `{Authorization: 'Bearer …'}`, always the current token; prints masked. */
+  get auth(): AuthHeader {
+    if (!this.#tokens?.current) {
+      throw new UsageError(
+        'There is no access token yet: log in first.',
+        'Use .login, or connect().',
+      );
+    }
+    this.#authHeader ??= new AuthHeader(() => `Bearer ${this.#tokens?.current?.accessToken ?? ''}`);
+    return this.#authHeader;
+  }
+
+  /** Unix seconds (0 without a token or when unknown). */
+  get tokenExpiresOn(): number {
+    return this.#tokens?.current?.expiresOn ?? 0;
+  }
+
+  get stats(): ClientStats {
+    return {
+      calls: this.#calls,
+      retries: this.#retries,
+      renewals: this.#tokens?.renewals ?? 0,
+      connections: this.#lease?.connections() ?? 0,
+    };
+  }
+
+  /** Makes sure a token is at hand (renewing it when due). */
+  async ensureToken(signal?: AbortSignal): Promise<void> {
+    if (this.#tokens) await this.#tokens.get(signal);
+  }
+
+  /** Subscribes to call records; returns the unsubscribe function. */
+  onCall(listener: CallListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** A call whose reply is validated; throws on any status outside `expect` (default 2xx). */
+  request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions<T> = EMPTY_OPTIONS as RequestOptions<T>,
+  ): Promise<ApiResponse<T>> {
+    return this.#call(method, path, options, false) as Promise<ApiResponse<T>>;
+  }
+
+  /** The tutorial's literal style: answers every status; `parse()` validates on demand. */
+  raw<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions<T> = EMPTY_OPTIONS as RequestOptions<T>,
+  ): Promise<RawResponse<T>> {
+    return this.#call(method, path, options, true) as Promise<RawResponse<T>>;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#lease?.release();
+  }
+
+  /** `GET /api/2/...` from what callers give: a relative path, `/api/2/...` or a full URL of this data center. */
+  target(path: string, query?: Query): string {
+    let p: string;
+    if (
+      path.startsWith(API_PATH) &&
+      (path.length === API_PATH.length ||
+        path[API_PATH.length] === '/' ||
+        path[API_PATH.length] === '?')
+    ) {
+      p = path;
+    } else if (path.startsWith('/')) {
+      p = API_PATH + path;
+    } else if (/^https?:\/\//i.test(path)) {
+      if (!path.startsWith(`${this.origin}/`)) {
+        throw new UsageError(
+          `Refusing to send the token to ${safeOrigin(path)}: this client talks to ${this.origin} only.`,
+          'Use a path relative to base_url, e.g. /tenants/{id}.',
+        );
+      }
+      p = path.slice(this.origin.length);
+      if (!p.startsWith(`${API_PATH}/`)) p = API_PATH + p;
+    } else {
+      p = `${API_PATH}/${path}`;
+    }
+    if (query) {
+      let sep = p.includes('?') ? '&' : '?';
+      for (const key in query) {
+        const value = query[key];
+        if (value === undefined || value === null) continue;
+        p += `${sep}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+        sep = '&';
+      }
+    }
+    return p;
+  }
+
+  async #fetchToken(
+    form: Record<string, string>,
+    basic: { user: string; password: string } | undefined,
+  ): Promise<{ reply: TokenResponse; serverDateMs: number | undefined }> {
+    const res = await this.request('POST', TOKEN_PATH, {
+      form,
+      auth: basic ? { username: basic.user, password: basic.password } : 'none',
+      schema: TokenResponse,
+      idempotent: true,
+      sensitive: true,
+    });
+    this.redactor.add(res.body.access_token, res.body.id_token);
+    const date = res.headers.date;
+    const serverDateMs = typeof date === 'string' ? Date.parse(date) : undefined;
+    return { reply: res.body, serverDateMs: Number.isNaN(serverDateMs) ? undefined : serverDateMs };
+  }
+
+  #bearerHeaders(token: IssuedToken, contentType: string | undefined): Record<string, string> {
+    let cache = this.#headerCache;
+    if (cache === undefined || cache.token !== token.accessToken) {
+      const authorization = `Bearer ${token.accessToken}`;
+      const plain = { ...this.#baseHeaders, authorization };
+      cache = { token: token.accessToken, plain, json: { ...plain, 'content-type': JSON_TYPE } };
+      this.#headerCache = cache;
+    }
+    if (contentType === undefined) return cache.plain;
+    if (contentType === JSON_TYPE) return cache.json;
+    return { ...cache.plain, 'content-type': contentType };
+  }
+
+  async #call<T>(
+    methodIn: string,
+    pathIn: string,
+    opts: RequestOptions<T>,
+    raw: boolean,
+  ): Promise<ApiResponse<T> | RawResponse<T>> {
+    const method = methodIn.toUpperCase();
+    const path = this.target(pathIn, opts.query);
+    const started = performance.now();
+    const state: CallState = {
+      method,
+      path,
+      tries: 0,
+      retries: 0,
+      auth: 'bearer',
+      requestBody: undefined,
+      contentType: undefined,
+      responseBody: undefined,
+      startedAt: Date.now(),
+      emitted: false,
+    };
+    this.#calls++;
+    const signal = new CallSignal();
+    const timer = setTimeout(onDeadline, this.#timeoutMs, signal);
+    const userSignal = opts.signal;
+    let onAbort: (() => void) | undefined;
+    let status: number | undefined;
+    try {
+      if (this.#closed) throw new UsageError('This client is closed; log in again.');
+      if (userSignal) {
+        if (userSignal.aborted) throw new CancelledError();
+        onAbort = () => signal.abort(new CancelledError());
+        userSignal.addEventListener('abort', onAbort, { once: true });
+      }
+      const exchange = await this.#exchange(path, opts, state, signal);
+      status = exchange.status;
+      if (raw) {
+        const response = new RawResponse<T>(method, this.origin + path, exchange, (parsed) =>
+          this.#interpret(exchange, parsed, opts, state),
+        );
+        if (this.#listeners.size > 0) {
+          state.responseBody = safeBody(
+            response.text,
+            opts.sensitive === true || path === TOKEN_PATH,
+          );
+        }
+        return response;
+      }
+      const parsed = parseText(exchange.text);
+      if (this.#listeners.size > 0) {
+        state.responseBody =
+          parsed === NOT_JSON ? exchange.text : opts.sensitive ? redactBody(parsed) : parsed;
+      }
+      const body = this.#interpret(exchange, parsed, opts, state);
+      return { status: exchange.status, headers: exchange.headers, body };
+    } catch (error) {
+      const failure = this.#toError(error, signal, state);
+      if (this.#listeners.size > 0) this.#emit(state, started, status, failure);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) userSignal?.removeEventListener('abort', onAbort);
+      this.#retries += state.retries;
+      // Failures were emitted with their error above; this emits the successes.
+      if (!state.emitted && this.#listeners.size > 0) this.#emit(state, started, status, undefined);
+    }
+  }
+
+  async #exchange<T>(
+    path: string,
+    opts: RequestOptions<T>,
+    state: CallState,
+    signal: CallSignal,
+  ): Promise<Exchange> {
+    const method = state.method;
+    let body: string | Uint8Array | undefined;
+    let contentType: string | undefined;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      contentType = JSON_TYPE;
+      state.requestBody = opts.json;
+    } else if (opts.form !== undefined) {
+      body = new URLSearchParams(opts.form).toString();
+      contentType = FORM;
+      state.requestBody = redactBody(opts.form);
+    } else if (opts.body !== undefined || opts.text !== undefined) {
+      body = opts.body ?? opts.text;
+      state.requestBody = typeof body === 'string' ? body : `<${body?.byteLength} bytes>`;
+    }
+    state.contentType = contentType;
+
+    // Authorization: ours (renewed as needed), the caller's own, Basic for a login, or none.
+    const auth = opts.auth ?? 'bearer';
+    let managed = false;
+    let token: IssuedToken | undefined;
+    let headers: Record<string, string>;
+    let userAuthorization: string | undefined;
+    if (opts.headers) {
+      for (const key in opts.headers) {
+        if (key.toLowerCase() === 'authorization') userAuthorization = opts.headers[key];
+      }
+    }
+    if (userAuthorization !== undefined) {
+      const given = /^Bearer\s+(.+)$/i.exec(userAuthorization)?.[1];
+      managed = given !== undefined && this.#tokens?.isOurs(given) === true;
+      state.auth = userAuthorization.toLowerCase().startsWith('basic') ? 'basic' : 'bearer';
+    } else {
+      managed = auth === 'bearer';
+    }
+    if (managed) {
+      if (!this.#tokens) {
+        throw new UsageError(
+          'This client has no credentials: log in first.',
+          'Use .login, or connect() with credentials.',
+        );
+      }
+      token = this.#tokens.fresh(this.#clock()) ?? (await this.#tokens.get(signal));
+      headers = this.#bearerHeaders(token, contentType);
+      state.auth = 'bearer';
+    } else if (auth === 'none' || userAuthorization !== undefined) {
+      headers = contentType
+        ? { ...this.#baseHeaders, 'content-type': contentType }
+        : this.#baseHeaders;
+      if (auth === 'none' && userAuthorization === undefined) state.auth = 'none';
+    } else {
+      const basic = auth as { username: string; password: string };
+      this.redactor.addBasic(basic.username, basic.password);
+      headers = {
+        ...this.#baseHeaders,
+        authorization: `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`,
+      };
+      if (contentType) headers['content-type'] = contentType;
+      state.auth =
+        this.#credentials?.kind === 'client' && basic.username === this.#credentials.clientId
+          ? 'client'
+          : 'basic';
+    }
+    if (opts.headers) headers = mergeHeaders(headers, opts.headers, managed);
+
+    const policy = this.#retry;
+    const repeatable = opts.idempotent ?? isRepeatableMethod(method);
+    let waited = 0;
+    let renewed = false;
+    for (;;) {
+      state.tries++;
+      let statusCode: number;
+      let responseHeaders: Record<string, string>;
+      let text: string;
+      try {
+        const res = await this.#dispatcher.request({
+          origin: this.origin,
+          path,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          // undici takes an EventEmitter-shaped signal too; see CallSignal.
+          signal: signal as unknown as AbortSignal,
+        });
+        statusCode = res.statusCode;
+        responseHeaders = flatHeaders(res.headers);
+        text = await res.body.text();
+        // undici frees a keep-alive socket one event-loop turn after the response ends
+        // (setImmediate(client[kResume]) in lib/dispatcher/client-h1.js, onMessageComplete), so
+        // a call made right after this one would open a second connection. Waiting that turn
+        // (about 3 µs) keeps sequential calls on one connection.
+        await nextTurn();
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (repeatable && state.tries < policy.tries && isDroppedConnection(error)) {
+          const wait = backoffDelay(state.retries, policy);
+          if (waited + wait <= policy.maxWaitMs) {
+            waited += wait;
+            state.retries++;
+            await policy.sleep(wait, signal);
+            continue;
+          }
+        }
+        throw error;
+      }
+
+      if (
+        isRetryableStatus(statusCode) &&
+        (repeatable || statusCode === 429) &&
+        state.tries < policy.tries
+      ) {
+        const wait =
+          parseRetryAfter(responseHeaders['retry-after']) ?? backoffDelay(state.retries, policy);
+        if (waited + wait <= policy.maxWaitMs) {
+          waited += wait;
+          state.retries++;
+          await policy.sleep(wait, signal);
+          continue;
+        }
+      }
+      if (statusCode === 401 && managed && !renewed && token && this.#tokens?.canRenew) {
+        // The token may have been revoked or expired early: renew once and repeat once.
+        renewed = true;
+        token = await this.#tokens.renew(token.accessToken, signal);
+        headers = this.#bearerHeaders(token, contentType);
+        if (opts.headers) headers = mergeHeaders(headers, opts.headers, true);
+        continue;
+      }
+      return { status: statusCode, headers: responseHeaders, text, token };
+    }
+  }
+
+  #interpret<T>(exchange: Exchange, parsed: unknown, opts: RequestOptions<T>, state: CallState): T {
+    const { status } = exchange;
+    const ok = opts.expect ? opts.expect.includes(status) : status >= 200 && status < 300;
+    const tokenEndpoint = state.path === TOKEN_PATH;
+    if (!ok) throw this.#errorFor(exchange, parsed, state, tokenEndpoint);
+    if (parsed === NOT_JSON) {
+      throw new NotJsonError(
+        state.method,
+        state.path,
+        status,
+        contentTypeOf(exchange),
+        exchange.text,
+      );
+    }
+    const schema = opts.schema;
+    if (!schema) return parsed as T;
+    const result = schema.safeParse(parsed);
+    if (result.success) return result.data;
+    // Failure path only: parse again with the inputs kept, to say what was there instead.
+    const detailed = schema.safeParse(parsed, { reportInput: true });
+    const issues =
+      parsed === undefined
+        ? [{ path: '', problem: 'the reply is empty, expected a JSON body' }]
+        : describeIssues(
+            (detailed.error ?? result.error).issues,
+            !(opts.sensitive || tokenEndpoint),
+          );
+    throw new SchemaError(state.method, state.path, status, issues);
+  }
+
+  #errorFor(
+    exchange: Exchange,
+    parsed: unknown,
+    state: CallState,
+    tokenEndpoint: boolean,
+  ): TenantShellError {
+    const { status } = exchange;
+    if (parsed === NOT_JSON) {
+      return new NotJsonError(
+        state.method,
+        state.path,
+        status,
+        contentTypeOf(exchange),
+        exchange.text,
+      );
+    }
+    if (tokenEndpoint) {
+      const oauth = OAuthError.safeParse(parsed);
+      if (oauth.success)
+        return authError(status, oauth.data.error, oauth.data.error_description, this.host);
+    }
+    const envelope = ErrorEnvelope.safeParse(parsed);
+    const e = envelope.success ? envelope.data.error : undefined;
+    const platformCode = e?.code;
+    const tokenAgeMs = exchange.token ? this.#clock() - exchange.token.issuedAtMs : undefined;
+    return new ApiError({
+      method: state.method,
+      path: state.path,
+      status,
+      platformCode,
+      platformMessage: e?.message,
+      domain: e?.domain ?? undefined,
+      context: e?.context ?? undefined,
+      details: e?.details ?? undefined,
+      explanation: explain({
+        status,
+        method: state.method,
+        path: state.path,
+        platformCode,
+        platformMessage: e?.message,
+        tokenAgeMs,
+        basicAuth: state.auth === 'basic' || state.auth === 'client',
+      }),
+      retries: state.retries,
+    });
+  }
+
+  #toError(error: unknown, signal: CallSignal, state: CallState): TenantShellError {
+    if (signal.aborted) {
+      const reason = signal.reason;
+      if (reason instanceof CancelledError) return reason;
+      if (reason instanceof CallDeadline)
+        return new TimeoutError('call', this.#timeoutMs, this.host);
+    }
+    if (error instanceof TenantShellError) return error;
+    return networkError(error, this.host, this.#connectTimeoutMs, this.#timeoutMs, state.method);
+  }
+
+  #emit(
+    state: CallState,
+    started: number,
+    status: number | undefined,
+    error: TenantShellError | undefined,
+  ): void {
+    if (state.emitted) return;
+    state.emitted = true;
+    const record: CallRecord = {
+      id: this.#nextId++,
+      method: state.method,
+      path: state.path,
+      url: this.origin + state.path,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      tries: state.tries,
+      retries: state.retries,
+      auth: state.auth,
+      startedAt: new Date(state.startedAt).toISOString(),
+    };
+    if (status !== undefined) record.status = status;
+    if (state.contentType !== undefined) record.contentType = state.contentType;
+    if (state.requestBody !== undefined) record.requestBody = state.requestBody;
+    if (state.responseBody !== undefined) record.responseBody = state.responseBody;
+    if (error) record.error = { code: error.code, message: this.redactor.redact(error.message) };
+    for (const listener of this.#listeners) {
+      try {
+        listener(record);
+      } catch {
+        // A failing subscriber must not break the call it observes.
+      }
+    }
+  }
+
+  [inspect.custom](): string {
+    const c = this.#credentials;
+    const t = this.#tokens?.current;
+    const shown = {
+      baseUrl: this.baseUrl,
+      credentials: c ? describeCredentials(c) : undefined,
+      token: t ? maskSecret(t.accessToken) : undefined,
+      tokenExpiresOn: t?.expiresOn,
+      stats: this.stats,
+    };
+    return `PlatformClient ${inspect(shown)}`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      baseUrl: this.baseUrl,
+      credentials: this.#credentials?.kind,
+      tokenExpiresOn: this.tokenExpiresOn,
+    };
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new UsageError(`${name} must be a positive number of milliseconds.`);
+  return value;
+}
+
+function mergeHeaders(
+  base: Record<string, string>,
+  extra: Record<string, string>,
+  keepOurAuthorization: boolean,
+): Record<string, string> {
+  const out = { ...base };
+  for (const key in extra) {
+    const lower = key.toLowerCase();
+    if (lower === 'authorization' && keepOurAuthorization) continue;
+    const value = extra[key];
+    if (value !== undefined) out[lower] = value;
+  }
+  return out;
+}
+
+function contentTypeOf(exchange: Exchange): string | undefined {
+  return exchange.headers['content-type'];
+}
+
+/** undici's headers, as is when no header repeats (the usual case: no copy), else joined. */
+function flatHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  for (const key in headers) {
+    if (typeof headers[key] !== 'string') {
+      const out: Record<string, string> = {};
+      for (const k in headers) {
+        const v = headers[k];
+        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      return out;
+    }
+  }
+  return headers as Record<string, string>;
+}
+
+function safeBody(text: string, sensitive: boolean): unknown {
+  const parsed = parseText(text);
+  if (parsed === NOT_JSON) return text;
+  return sensitive ? redactBody(parsed) : parsed;
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'another host';
+  }
+}
+
+const OAUTH_HINTS: Record<string, [string, string]> = {
+  invalid_client: [
+    'the client id or secret is wrong',
+    'Check the client id and secret; an API client exists only in the data center where it was created, so check the URL too.',
+  ],
+  invalid_grant: [
+    'the login, password or 2FA code is wrong',
+    'Check the login and password; a user with 2FA on also needs a fresh totp_code. API clients avoid this.',
+  ],
+  unauthorized_client: [
+    'this client may not use this grant type',
+    'Use an API client (client_credentials) created in the portal or with createApiClient.',
+  ],
+  unsupported_grant_type: [
+    'the grant type is not supported',
+    'Use client_credentials or password.',
+  ],
+  invalid_request: [
+    'the token request is malformed',
+    'Report this: the client sent a request the platform did not accept.',
+  ],
+  invalid_scope: ['the requested scope is not allowed', 'Ask without a scope.'],
+};
+
+function authError(
+  status: number,
+  code: string,
+  description: string | undefined,
+  host: string,
+): AuthError {
+  const [what, hint] = OAUTH_HINTS[code] ?? [
+    'the token endpoint refused to issue a token',
+    'Check the credentials and the data center URL.',
+  ];
+  const said = description ? ` (${description.replace(/\s+/g, ' ').slice(0, 200)})` : '';
+  return new AuthError(
+    status,
+    code,
+    description,
+    `Login to ${host} failed: ${code}: ${what}${said}.`,
+    hint,
+  );
+}
+
+const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS_|ERR_SSL_)/;
+
+function networkError(
+  error: unknown,
+  host: string,
+  connectTimeoutMs: number,
+  timeoutMs: number,
+  method: string,
+): TenantShellError {
+  const err = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
+  const raw = typeof err?.code === 'string' ? err.code : undefined;
+  const inner = typeof err?.cause?.code === 'string' ? err.cause.code : undefined;
+  const code = raw === 'UND_ERR_SOCKET' && inner ? inner : (raw ?? inner);
+  const options = { cause: error };
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new TimeoutError('connect', connectTimeoutMs, host, options);
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new TimeoutError('call', timeoutMs, host, options);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new NetworkError(
+        host,
+        code,
+        `Cannot find the host ${host} (DNS lookup failed).`,
+        'Check the spelling of the data center URL, your network, and HTTPS_PROXY if you need a proxy.',
+        options,
+      );
+    case 'ECONNREFUSED':
+      return new NetworkError(
+        host,
+        code,
+        `${host} refused the connection.`,
+        'Check the URL and port; for the embedded emulator, is it still running?',
+        options,
+      );
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'ECONNABORTED':
+      return new NetworkError(
+        host,
+        code,
+        `The connection to ${host} was dropped (${code}).`,
+        method === 'POST' || method === 'DELETE'
+          ? 'A POST or DELETE is not repeated automatically: check whether it took effect before sending it again.'
+          : 'Try again; a proxy or firewall may be cutting connections.',
+        options,
+      );
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+    case 'ETIMEDOUT':
+      return new NetworkError(
+        host,
+        code,
+        `${host} cannot be reached (${code}).`,
+        'Check your network connection and proxy settings (HTTPS_PROXY).',
+        options,
+      );
+    case 'EPROTO':
+      return new NetworkError(
+        host,
+        code,
+        `${host} did not answer with TLS (https).`,
+        'If it is a local emulator, use http://; otherwise check the port and any proxy.',
+        options,
+      );
+    case 'UND_ERR_CLOSED':
+    case 'UND_ERR_DESTROYED':
+      return new UsageError('This client is closed; log in again.', '', options);
+    default:
+      if (code && TLS_CODES.test(code)) {
+        return new NetworkError(
+          host,
+          code,
+          `The TLS certificate of ${host} could not be verified (${code}).`,
+          'Behind a TLS-inspecting proxy? Save its CA certificate as PEM and start with NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
+          options,
+        );
+      }
+      return new NetworkError(
+        host,
+        code,
+        `The request to ${host} failed: ${typeof err?.message === 'string' ? err.message : String(error)}${code ? ` (${code})` : ''}.`,
+        'Check your network connection and the data center URL.',
+        options,
+      );
+  }
+}

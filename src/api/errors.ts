@@ -1,0 +1,239 @@
+// One error model for everything the client can fail with. Modelled on undici's
+// lib/core/errors.js: a base class with a stable `code`, the cause kept, and a subclass only
+// where a caller branches on it. Messages are one line and never carry a secret; `hint` says
+// what to do next.
+
+import type { Explanation } from './explain.ts';
+
+export type ErrorCode =
+  | 'E_API'
+  | 'E_AUTH'
+  | 'E_NETWORK'
+  | 'E_TIMEOUT'
+  | 'E_SCHEMA'
+  | 'E_NOT_JSON'
+  | 'E_USAGE'
+  | 'E_CANCELLED';
+
+export interface ErrorOptions {
+  cause?: unknown;
+}
+
+export class TenantShellError extends Error {
+  readonly code: ErrorCode;
+  /** What to do next, one sentence (may be empty). */
+  readonly hint: string;
+
+  constructor(code: ErrorCode, message: string, hint = '', options?: ErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // Non-enumerable, like Error's own `name`, so util.inspect shows `ApiError: ...` only once.
+    Object.defineProperty(this, 'name', {
+      value: new.target.name,
+      configurable: true,
+      writable: true,
+    });
+    this.code = code;
+    this.hint = hint;
+  }
+
+  /** What a notebook or `--json` output records: no stack, no cause. */
+  toJSON(): { name: string; code: ErrorCode; message: string; hint: string } {
+    return { name: this.name, code: this.code, message: this.message, hint: this.hint };
+  }
+}
+
+/** Bad arguments to a helper or an option; also a URL the client refuses (http to a remote host). */
+export class UsageError extends TenantShellError {
+  constructor(message: string, hint = '', options?: ErrorOptions) {
+    super('E_USAGE', message, hint, options);
+  }
+}
+
+/** The caller aborted (Ctrl+C): not a failure of the platform. */
+export class CancelledError extends TenantShellError {
+  constructor(message = 'Cancelled.', hint = '', options?: ErrorOptions) {
+    super('E_CANCELLED', message, hint, options);
+  }
+}
+
+export interface ApiErrorInit {
+  method: string;
+  /** Path without the host, query kept. */
+  path: string;
+  status: number;
+  platformCode?: string | undefined;
+  platformMessage?: string | undefined;
+  domain?: string | undefined;
+  context?: Record<string, unknown> | undefined;
+  details?: Record<string, unknown> | undefined;
+  explanation: Explanation;
+  /** Retries made before giving up (429/50x). */
+  retries?: number;
+}
+
+/** The platform answered with an error status. */
+export class ApiError extends TenantShellError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly platformCode: string | undefined;
+  readonly platformMessage: string | undefined;
+  readonly domain: string | undefined;
+  readonly context: Record<string, unknown> | undefined;
+  readonly details: Record<string, unknown> | undefined;
+  /** What it means, the likely cause and what to do next, in plain words. */
+  readonly explanation: Explanation;
+  readonly retries: number;
+
+  constructor(init: ApiErrorInit, options?: ErrorOptions) {
+    const code =
+      init.platformCode && init.platformCode !== String(init.status)
+        ? ` (code ${init.platformCode})`
+        : '';
+    const said = init.platformMessage ? `: ${oneLine(init.platformMessage)}` : '';
+    super(
+      'E_API',
+      `${init.method} ${init.path} answered ${init.status} ${init.explanation.title}${code}${said}`,
+      init.explanation.next,
+      options,
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.platformCode = init.platformCode;
+    this.platformMessage = init.platformMessage;
+    this.domain = init.domain;
+    this.context = init.context;
+    this.details = init.details;
+    this.explanation = init.explanation;
+    this.retries = init.retries ?? 0;
+  }
+}
+
+/** The token endpoint refused to issue a token (OAuth error shape). */
+export class AuthError extends TenantShellError {
+  readonly status: number;
+  /** The OAuth `error` value, e.g. `invalid_client`. */
+  readonly oauthError: string;
+  readonly description: string | undefined;
+
+  constructor(
+    status: number,
+    oauthError: string,
+    description: string | undefined,
+    message: string,
+    hint: string,
+    options?: ErrorOptions,
+  ) {
+    super('E_AUTH', message, hint, options);
+    this.status = status;
+    this.oauthError = oauthError;
+    this.description = description;
+  }
+}
+
+/** DNS failure, refused, reset, TLS trouble: the request did not get an HTTP answer. */
+export class NetworkError extends TenantShellError {
+  readonly host: string;
+  /** The system or undici code, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
+  readonly networkCode: string | undefined;
+
+  constructor(
+    host: string,
+    networkCode: string | undefined,
+    message: string,
+    hint: string,
+    options?: ErrorOptions,
+  ) {
+    super('E_NETWORK', message, hint, options);
+    this.host = host;
+    this.networkCode = networkCode;
+  }
+}
+
+export type TimeoutPhase = 'connect' | 'call';
+
+export class TimeoutError extends TenantShellError {
+  readonly phase: TimeoutPhase;
+  readonly timeoutMs: number;
+  readonly host: string;
+
+  constructor(phase: TimeoutPhase, timeoutMs: number, host: string, options?: ErrorOptions) {
+    const message =
+      phase === 'connect'
+        ? `Could not connect to ${host} within ${timeoutMs} ms.`
+        : `The call to ${host} did not finish within ${timeoutMs} ms.`;
+    const hint =
+      phase === 'connect'
+        ? 'Check the data center URL and your network or proxy (HTTPS_PROXY); a firewall may drop the connection.'
+        : 'The platform is slow or the network stalls; try again, or raise the timeout.';
+    super('E_TIMEOUT', message, hint, options);
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+    this.host = host;
+  }
+}
+
+export interface SchemaIssue {
+  /** `items[3].mfa_status`; empty for the whole body. */
+  path: string;
+  /** `expected one of enabled|disabled|disable_in_progress (got "on")`. */
+  problem: string;
+}
+
+/** A reply that does not fit the contract: names the field and what was expected. */
+export class SchemaError extends TenantShellError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly issues: readonly SchemaIssue[];
+
+  constructor(method: string, path: string, status: number, issues: SchemaIssue[]) {
+    const first = issues[0];
+    const what = first
+      ? first.path
+        ? `${first.path}: ${first.problem}`
+        : first.problem
+      : 'unknown';
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super(
+      'E_SCHEMA',
+      `${method} ${path} answered ${status} with a reply that does not fit the API contract: ${what}${more}`,
+      'The platform may have changed, or the URL leads to something else; report it with the request log (--verbose).',
+    );
+    this.method = method;
+    this.path = path;
+    this.status = status;
+    this.issues = issues;
+  }
+}
+
+/** The answer is not JSON: typically a proxy's or a load balancer's HTML page. */
+export class NotJsonError extends TenantShellError {
+  readonly status: number;
+  readonly contentType: string | undefined;
+  /** The first ~200 characters of the body, on one line. */
+  readonly bodyStart: string;
+
+  constructor(
+    method: string,
+    path: string,
+    status: number,
+    contentType: string | undefined,
+    body: string,
+  ) {
+    const bodyStart = oneLine(body).slice(0, 200);
+    super(
+      'E_NOT_JSON',
+      `${method} ${path} answered ${status} with ${contentType ?? 'no content type'}, not JSON: this does not look like the platform's API. Body starts: ${bodyStart || '(empty)'}`,
+      'Check the data center URL (it should be the address you log in to, e.g. https://eu2-cloud.acronis.com) and any proxy between you and it.',
+    );
+    this.status = status;
+    this.contentType = contentType;
+    this.bodyStart = bodyStart;
+  }
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

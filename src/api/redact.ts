@@ -1,0 +1,157 @@
+// Masking of credentials, in the spirit of stripe-cli's pkg/stripe/verbosetransport.go: the
+// Authorization header keeps its scheme and a short, harmless prefix; everything else goes.
+
+import { inspect } from 'node:util';
+
+export const ELLIPSIS = '…';
+export const MASK = '****';
+
+const JWT_HEADER = /^eyJ[A-Za-z0-9_-]+$/;
+
+/**
+ * A secret shortened to a prefix that identifies it without giving it away: a JWT keeps its
+ * first 16 characters (they encode the public header, `{"typ":"JWT"`), a long opaque token 12,
+ * a medium one 4, a short one (a password) nothing.
+ */
+export function maskSecret(secret: string | undefined | null): string {
+  if (!secret) return MASK;
+  if (/^(Bearer|Basic) /i.test(secret)) return maskAuthorization(secret);
+  const dot = secret.indexOf('.');
+  let keep: number;
+  if (dot > 16 && JWT_HEADER.test(secret.slice(0, dot))) keep = 16;
+  else if (secret.length >= 40) keep = 12;
+  else if (secret.length >= 20) keep = 4;
+  else keep = 0;
+  return keep === 0 ? MASK : secret.slice(0, keep) + ELLIPSIS;
+}
+
+/** `Bearer eyJ0eXAiOiJKV1Qi…`, `Basic ****`. */
+export function maskAuthorization(value: string): string {
+  const space = value.indexOf(' ');
+  if (space < 0) return MASK;
+  const scheme = value.slice(0, space);
+  if (scheme.toLowerCase() === 'bearer')
+    return `${scheme} ${maskSecret(value.slice(space + 1).trim())}`;
+  return `${scheme} ${MASK}`;
+}
+
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+]);
+
+/** A copy of the headers with credentials masked (the input is left alone). */
+export function redactHeaders<T extends Record<string, unknown>>(headers: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!SECRET_HEADERS.has(lower) || value === undefined) out[name] = value;
+    else if (lower.endsWith('authorization') && typeof value === 'string') {
+      out[name] = maskAuthorization(value);
+    } else out[name] = MASK;
+  }
+  return out as T;
+}
+
+/** JSON keys whose values are secrets wherever they appear in a recorded body. */
+export const SECRET_KEYS = new Set([
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'client_secret',
+  'password',
+  'totp_code',
+  'assertion',
+]);
+
+/** A copy of a JSON value with secret-named keys masked (deep). */
+export function redactBody(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactBody);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] =
+      SECRET_KEYS.has(k) && typeof v === 'string'
+        ? k.endsWith('token')
+          ? maskSecret(v)
+          : MASK
+        : redactBody(v);
+  }
+  return out;
+}
+
+// Not followed by more token characters or an ellipsis (already masked).
+const AUTH_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*(?![A-Za-z0-9._~+/=…-])/g;
+const ESCAPE = /[.*+?^${}()|[\]\\]/g;
+/** Shorter values are not replaced in free text: masking "abc" everywhere would garble it. */
+const MIN_SECRET_LENGTH = 6;
+const MAX_REMEMBERED = 32;
+
+/**
+ * Knows the live secrets (client secret, passwords, current and past tokens) and replaces any
+ * occurrence in a string: the safety net for REPL output, logs and transcripts.
+ */
+export class Redactor {
+  readonly #secrets = new Map<string, string>();
+  #pattern: RegExp | null = null;
+
+  /** Remembers secrets; a token also in its URL-encoded and Basic forms is covered by callers. */
+  add(...secrets: Array<string | undefined | null>): this {
+    for (const secret of secrets) {
+      if (!secret || secret.length < MIN_SECRET_LENGTH || this.#secrets.has(secret)) continue;
+      this.#secrets.set(secret, maskSecret(secret));
+      const encoded = encodeURIComponent(secret);
+      if (encoded !== secret) this.#secrets.set(encoded, MASK);
+      // Keep the newest: old tokens are still worth masking, but not forever.
+      while (this.#secrets.size > MAX_REMEMBERED) {
+        const oldest = this.#secrets.keys().next().value;
+        if (oldest === undefined) break;
+        this.#secrets.delete(oldest);
+      }
+      this.#pattern = null;
+    }
+    return this;
+  }
+
+  /** Also masks `Basic <base64(user:secret)>` for this pair. */
+  addBasic(user: string, secret: string): this {
+    this.add(secret);
+    const basic = Buffer.from(`${user}:${secret}`).toString('base64');
+    this.#secrets.set(basic, MASK);
+    this.#pattern = null;
+    return this;
+  }
+
+  /** The secrets themselves (e.g. to keep a history line that contains one out of the file). */
+  secrets(): string[] {
+    return [...this.#secrets.keys()];
+  }
+
+  get size(): number {
+    return this.#secrets.size;
+  }
+
+  redact(text: string): string {
+    let out = text;
+    if (this.#secrets.size > 0) {
+      if (this.#pattern === null) {
+        // Longest first, so a secret containing another is masked whole.
+        const keys = [...this.#secrets.keys()].sort((a, b) => b.length - a.length);
+        this.#pattern = new RegExp(keys.map((k) => k.replace(ESCAPE, '\\$&')).join('|'), 'g');
+      }
+      out = out.replace(this.#pattern, (m) => this.#secrets.get(m) ?? MASK);
+    }
+    return out.replace(AUTH_IN_TEXT, (m) => maskAuthorization(m));
+  }
+
+  [inspect.custom](): string {
+    return `Redactor { ${this.#secrets.size} secrets }`;
+  }
+
+  toJSON(): { secrets: number } {
+    return { secrets: this.#secrets.size };
+  }
+}
