@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+import { TenantShellError, UsageError } from './api/errors.ts';
+import type { Session } from './auth/login.ts';
+
+const USAGE = `tenant-shell: a shell for the cloud platform's account-management API
+
+Usage:
+  tenant-shell                 log in (questions), then a REPL
+  tenant-shell --emulator      log in to the embedded emulator without asking
+  tenant-shell --eval CODE     log in, run CODE, print the result, exit (0, or 1 on error)
+
+Login:
+  --url URL            data center URL (with or without /api/2)
+  --client-id ID       API client id (the secret comes from TENANT_SHELL_CLIENT_SECRET)
+  --profile NAME       a saved profile (URL and client id)
+  --emulator           the embedded emulator
+  --no-input           never ask; fail naming what is missing
+
+Shell:
+  --eval, -e CODE      one-shot mode       --json     print the result as JSON
+  --yes, -y            answer yes to confirmations
+  --verbose            log every call       --debug    stack traces on errors
+  --help, -h           this text            --version  the version
+
+Environment: TENANT_SHELL_URL, TENANT_SHELL_CLIENT_ID, TENANT_SHELL_CLIENT_SECRET,
+TENANT_SHELL_HISTORY (history file), TENANT_SHELL_CONFIG_DIR (profiles).`;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        secret: { type: 'string' },
+        profile: { type: 'string' },
+        emulator: { type: 'boolean' },
+        'no-input': { type: 'boolean' },
+        eval: { type: 'string', short: 'e' },
+        json: { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+        verbose: { type: 'boolean' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    throw new UsageError(
+      `${message.replace(/\.$/, '')}.`,
+      'tenant-shell --help lists the options.',
+    );
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const flags = parse(argv);
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (flags.version) {
+    const { createRequire } = await import('node:module');
+    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const oneShot = flags.eval !== undefined;
+  const interactive =
+    !oneShot && !flags['no-input'] && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  // Side remarks go to stderr in one-shot mode, so stdout holds only the result.
+  const print = (line: string) => (oneShot ? process.stderr : process.stdout).write(`${line}\n`);
+
+  const { login } = await import('./auth/login.ts');
+  const doLogin = (): Promise<Session> =>
+    login({
+      flags: {
+        url: flags.url,
+        clientId: flags['client-id'],
+        clientSecret: flags['client-secret'] ?? flags.secret,
+        profile: flags.profile,
+        emulator: flags.emulator,
+      },
+      env: process.env,
+      interactive,
+      print,
+    });
+  const session = await doLogin();
+  if (session.tenantName)
+    print(
+      `Logged in to ${session.dataCenter.label}: tenant '${session.tenantName}' (${session.tenantKind}).`,
+    );
+
+  if (oneShot)
+    return runOneShot(session, flags.eval ?? '', {
+      json: !!flags.json,
+      yes: !!flags.yes,
+      debug: !!flags.debug,
+      verbose: !!flags.verbose,
+    });
+
+  const { startShell } = await import('./repl/shell.ts');
+  print("Type .help for the helpers, .guide to walk the page's steps.");
+  const { server } = startShell({
+    session,
+    debug: !!flags.debug,
+    verbose: !!flags.verbose,
+    assumeYes: !!flags.yes,
+    // `.login` asks again: the profiles stay, credentials from the environment do not decide.
+    relogin: interactive
+      ? (context) =>
+          login({
+            flags: {},
+            env: { ...process.env, TENANT_SHELL_URL: undefined, TENANT_SHELL_CLIENT_ID: undefined },
+            interactive: true,
+            context,
+            print: (l) => process.stdout.write(`${l}\n`),
+          })
+      : undefined,
+  });
+  await new Promise<void>((resolve) => server.on('exit', resolve));
+  await session.emulator?.close();
+  return 0;
+}
+
+async function runOneShot(
+  session: Session,
+  code: string,
+  opts: { json: boolean; yes: boolean; debug: boolean; verbose: boolean },
+): Promise<number> {
+  const { createRuntime } = await import('./repl/runtime.ts');
+  const { evaluate } = await import('./one-shot.ts');
+  const { formatResult } = await import('./ui/format.ts');
+  const { renderError } = await import('./ui/render-error.ts');
+  // The REPL's context without the REPL: side remarks on stderr, the result alone on stdout.
+  const { state, seed } = createRuntime({
+    session,
+    input: process.stdin,
+    output: process.stderr,
+    terminal: false,
+    verbose: opts.verbose,
+    assumeYes: opts.yes,
+  });
+  seed();
+  let status = 0;
+  try {
+    const value = await evaluate(code);
+    const text = opts.json ? JSON.stringify(value ?? null, null, 2) : formatResult(value, false);
+    if (value !== undefined || opts.json) process.stdout.write(`${state.redact(text)}\n`);
+  } catch (error) {
+    process.stderr.write(`${state.redact(renderError(error, opts.debug))}\n`);
+    status = 1;
+  }
+  await session.client.close();
+  await session.emulator?.close();
+  return status;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof TenantShellError) {
+      const cancelled = error.code === 'E_CANCELLED';
+      process.stderr.write(
+        `${cancelled ? '' : '✖ '}${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`,
+      );
+      process.exitCode = cancelled ? 130 : 1;
+      return;
+    }
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

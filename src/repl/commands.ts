@@ -1,0 +1,139 @@
+import type { REPLServer } from 'node:repl';
+import { maskSecret } from '../api/redact.ts';
+import { toCurl } from '../api/request-log.ts';
+import type { Session } from '../auth/login.ts';
+import { runGuide } from '../steps/guide.ts';
+import { HELPERS } from '../steps/registry.ts';
+import type { StepSession } from '../steps/session.ts';
+import type { Asker } from '../ui/asker.ts';
+import { renderError } from '../ui/render-error.ts';
+import { type PromptStreams, withTerminal } from '../ui/terminal-handoff.ts';
+import type { ShellState } from './runtime.ts';
+
+interface CommandDeps {
+  state: ShellState;
+  steps: StepSession;
+  asker: Asker | null;
+  write: (line: string) => void;
+  relogin: ((streams: PromptStreams) => Promise<Session>) | undefined;
+  streams: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+  seed: () => void;
+}
+
+/** The help text, generated from the same registry as the helpers themselves. */
+export function helpText(): string {
+  const width = Math.max(...HELPERS.map((h) => h.name.length)) + 2;
+  const lines = [
+    'Variables, as on the page: base_url, auth, tenant_id (and created_tenant_id, response, ...).',
+    '',
+    'Helpers (await them):',
+    ...HELPERS.map(
+      (h) =>
+        `  ${h.name.padEnd(width)}${h.step ? `[step ${h.step}] ` : ''}${h.summary}\n  ${' '.repeat(width)}e.g. ${h.example}`,
+    ),
+    `  ${'pprint'.padEnd(width)}Print a value as the page's pprint does.`,
+    '',
+    'Commands:',
+    "  .guide     Walk the page's six steps with questions.",
+    '  .whoami    The data center, API client, tenant and token expiry.',
+    '  .login     Log in again: another data center or API client.',
+    '  .verbose   Show every call (> PUT /api/2/... and < 200 (34 ms)); again to hide.',
+    '  .curl      The last call as a curl command (credentials as variables).',
+    '  .clear     Restore base_url, auth and tenant_id.   .exit  Leave (or Ctrl+D).',
+    '',
+    'Ctrl+C cancels the call under way, or the question on screen.',
+  ];
+  return lines.join('\n');
+}
+
+function whoami(state: ShellState): string {
+  const s = state.session;
+  const current = typeof state.tenantId === 'string' ? state.seen.get(state.tenantId) : undefined;
+  const home = state.seen.get(s.tenantId);
+  const expires = new Date(s.client.tokenExpiresOn * 1000);
+  const minutes = Math.round((expires.getTime() - Date.now()) / 60_000);
+  return [
+    `data center  ${s.dataCenter.label === 'emulator' ? `emulator (${s.client.baseUrl})` : s.client.baseUrl}`,
+    `API client   ${maskSecret(s.clientId)}`,
+    `home tenant  ${home ? `${home.name} (${home.kind}) ` : ''}${s.tenantId}`,
+    `tenant_id    ${current ? `${current.name} (${current.kind}) ` : ''}${String(state.tenantId)}`,
+    `token        expires ${expires.toISOString()} (in ${minutes} min; renewed automatically)`,
+  ].join('\n');
+}
+
+export function defineCommands(server: REPLServer, deps: CommandDeps): void {
+  const { state, write } = deps;
+  const done = () => server.displayPrompt();
+  const run = (work: () => Promise<void>) =>
+    work()
+      .catch((error: unknown) => write(renderError(error)))
+      .finally(() => {
+        server.setPrompt(state.prompt());
+        done();
+      });
+
+  server.defineCommand('help', {
+    help: 'Helpers, variables and commands',
+    action() {
+      write(helpText());
+      done();
+    },
+  });
+  server.defineCommand('whoami', {
+    help: 'The data center, API client, tenant and token expiry',
+    action() {
+      write(whoami(state));
+      done();
+    },
+  });
+  server.defineCommand('verbose', {
+    help: 'Show every call the helpers make (toggle)',
+    action() {
+      state.verbose = !state.verbose;
+      write(`Request log ${state.verbose ? 'on' : 'off'}.`);
+      done();
+    },
+  });
+  server.defineCommand('curl', {
+    help: 'The last call as a copyable curl command',
+    action() {
+      if (!state.lastCall) write('No call yet: try await getMfa() first.');
+      else {
+        write(toCurl(state.lastCall));
+        write('# export TENANT_SHELL_TOKEN=<an access token> before running it');
+      }
+      done();
+    },
+  });
+  server.defineCommand('guide', {
+    help: "Walk the page's six steps with questions",
+    action() {
+      if (!deps.asker) {
+        write('The guide asks questions: it needs a terminal.');
+        done();
+        return;
+      }
+      const asker = deps.asker;
+      run(() => runGuide(deps.steps, asker, write));
+    },
+  });
+  server.defineCommand('login', {
+    help: 'Log in again (another data center or API client)',
+    action() {
+      const relogin = deps.relogin;
+      if (!relogin) {
+        write('Logging in again needs a terminal.');
+        done();
+        return;
+      }
+      run(async () => {
+        const next = await withTerminal(deps.streams, relogin);
+        const previous = state.session;
+        state.attach(next);
+        deps.seed();
+        if (previous !== next) await previous.client.close().catch(() => {});
+        write(`Logged in: ${next.dataCenter.label}, tenant_id = '${next.tenantId}'.`);
+      });
+    },
+  });
+}

@@ -1,0 +1,138 @@
+import * as api from '../api/endpoints.ts';
+import { UsageError } from '../api/errors.ts';
+import type { Tenant, TenantMfaInfo } from '../schemas/index.ts';
+import { expectBoolean, expectOptions, expectUuid } from './args.ts';
+import { remember, type StepSession } from './session.ts';
+import { resolveTenantId } from './tenants.ts';
+
+/** Steps 5-6 read back: the tenant's 2FA status object, exactly as the page shows it. */
+export async function getMfa(session: StepSession, tenant?: unknown): Promise<TenantMfaInfo> {
+  const id = await resolveTenantId(session, 'getMfa', tenant);
+  return api.getTenantMfa(session.client, id, session.signal());
+}
+
+function usersLockedOut(status: TenantMfaInfo): number {
+  return Math.max(0, status.users_count - status.users_with_totp_enabled_count);
+}
+
+/** The sentence the confirmation shows: the page's "Important" box, with this tenant's numbers. */
+export function describeChange(tenant: Tenant, status: TenantMfaInfo, enabled: boolean): string {
+  const head = `${tenant.name} (${tenant.kind}, ${tenant.id}): 2FA is ${status.mfa_status}.`;
+  if (!enabled) {
+    return `${head}\nDisabling it lets its users log in with a password alone.`;
+  }
+  const out = usersLockedOut(status);
+  return [
+    head,
+    `Enabling it requires every user of this tenant (its folders and units included) to set up 2FA:`,
+    `${out} of ${status.users_count} user${status.users_count === 1 ? '' : 's'} will be unable to log in until they do.`,
+  ].join('\n');
+}
+
+/**
+ * Steps 3 to 6: `PUT {"enabled": ...}` to /tenants/{tenant_id}/mfa/status, after showing what
+ * the page's "Important" box warns and asking, and refusing what the platform would refuse.
+ */
+export async function setMfa(
+  session: StepSession,
+  enabledArg?: unknown,
+  options?: unknown,
+): Promise<TenantMfaInfo> {
+  const opts = expectOptions('setMfa', options, ['tenant', 'yes'] as const);
+  let enabled = enabledArg;
+  if (enabled === undefined && session.ask) {
+    enabled = await session.ask.select('Two-factor authentication:', [
+      { name: 'Enable', value: true },
+      { name: 'Disable', value: false },
+    ]);
+  }
+  if (enabled === undefined) {
+    throw new UsageError(
+      'setMfa expects true (enable) or false (disable), e.g. await setMfa(true).',
+    );
+  }
+  const wanted = expectBoolean('setMfa', 'its first argument', enabled);
+  const yes = opts.yes === undefined ? session.assumeYes : expectBoolean('setMfa', 'yes', opts.yes);
+
+  let id = await resolveTenantId(session, 'setMfa', opts.tenant);
+  let [tenant, status] = await session.busy('Reading the tenant', () =>
+    Promise.all([
+      api.getTenant(session.client, id, session.signal()),
+      api.getTenantMfa(session.client, id, session.signal()),
+    ]),
+  );
+  remember(session, tenant);
+
+  if (tenant.kind === 'unit') {
+    const parentId = tenant.parent_id;
+    const explanation = `'${tenant.name}' is a unit: units inherit 2FA from their customer, so it cannot be set here.`;
+    if (!parentId || !session.ask) {
+      throw new UsageError(
+        explanation,
+        `Set it on the parent customer: await setMfa(${wanted}, {tenant: '${parentId}'}).`,
+      );
+    }
+    session.note(explanation);
+    const parent = await api.getTenant(session.client, parentId, session.signal());
+    const take = await session.ask.confirm(
+      `Change it for '${parent.name}' (${parent.kind}) instead?`,
+      true,
+    );
+    if (!take) throw new UsageError('Nothing was sent.');
+    id = parent.id;
+    tenant = parent;
+    status = await api.getTenantMfa(session.client, id, session.signal());
+    remember(session, tenant);
+  }
+  if (!status.update_allowed) {
+    throw new UsageError(
+      `The platform does not allow changing 2FA for '${tenant.name}' (update_allowed is false).`,
+      'It may be locked or managed above you; getMfa() shows its status.',
+    );
+  }
+  const already =
+    (status.mfa_status === 'enabled') === wanted && status.mfa_status !== 'disable_in_progress';
+  if (already) {
+    session.note(`2FA is already ${status.mfa_status} for '${tenant.name}'; nothing was sent.`);
+    return status;
+  }
+
+  if (!yes) {
+    if (!session.ask) {
+      throw new UsageError(
+        `setMfa(${wanted}) changes how ${status.users_count} user(s) of '${tenant.name}' log in; without a terminal to confirm, pass {yes: true}.`,
+      );
+    }
+    session.note(describeChange(tenant, status, wanted));
+    const go = await session.ask.confirm(
+      `${wanted ? 'Enable' : 'Disable'} 2FA for '${tenant.name}'?`,
+      false,
+    );
+    if (!go) {
+      session.note('Nothing was sent.');
+      return status;
+    }
+  }
+
+  const response = await session.busy(`${wanted ? 'Enabling' : 'Disabling'} 2FA`, () =>
+    api.setTenantMfaRaw(session.client, id, wanted, session.signal()),
+  );
+  // As on the page: `response.status_code` and `response.json()` after the PUT.
+  session.setVariable('response', response);
+  const result = response.parse();
+  session.note(`Undo with: await setMfa(${!wanted}, {tenant: '${id}'})`);
+  return result;
+}
+
+/** The third documented 2FA operation: one user's setting. */
+export async function setUserMfa(
+  session: StepSession,
+  userId?: unknown,
+  enabled?: unknown,
+): Promise<unknown> {
+  const id = expectUuid('setUserMfa', 'the user id', userId);
+  const wanted = expectBoolean('setUserMfa', 'its second argument', enabled);
+  return session.busy('Changing the user', () =>
+    api.setUserMfa(session.client, id, wanted, session.signal()),
+  );
+}

@@ -1,0 +1,65 @@
+import { withTerminal } from './terminal-handoff.ts';
+
+export interface Choice<T> {
+  name: string;
+  value: T;
+  description?: string;
+}
+
+/**
+ * The questions a helper may ask. `null` where there is no terminal: helpers then need their
+ * arguments, and say which.
+ */
+export interface Asker {
+  select<T>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
+  input(
+    message: string,
+    opts?: { default?: string; validate?: (v: string) => true | string },
+  ): Promise<string>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
+
+/** Thrown when the user presses Ctrl+C in a question: only the question is cancelled. */
+export class QuestionCancelled extends Error {
+  readonly code = 'E_CANCELLED';
+  constructor() {
+    super('Cancelled.');
+    this.name = 'QuestionCancelled';
+  }
+}
+
+function isPromptExit(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError';
+}
+
+/** Inquirer prompts on the given streams, lent the terminal for each question. */
+export function terminalAsker(streams: {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}): Asker {
+  // Inquirer is loaded on the first question, not at start-up.
+  const ask = async <T>(
+    run: (p: typeof import('@inquirer/prompts'), ctx: object) => Promise<T>,
+  ) => {
+    const prompts = await import('@inquirer/prompts');
+    try {
+      return await withTerminal(streams, (ctx) =>
+        run(prompts, { ...ctx, clearPromptOnDone: false }),
+      );
+    } catch (error) {
+      if (isPromptExit(error)) throw new QuestionCancelled();
+      throw error;
+    }
+  };
+  return {
+    select: (message, choices, defaultValue) =>
+      ask((p, ctx) => p.select({ message, choices, default: defaultValue, pageSize: 12 }, ctx)),
+    input: (message, opts = {}) =>
+      ask((p, ctx) =>
+        p.input({ message, default: opts.default, validate: opts.validate ?? (() => true) }, ctx),
+      ),
+    confirm: (message, defaultValue) =>
+      ask((p, ctx) => p.confirm({ message, default: defaultValue }, ctx)),
+  };
+}
