@@ -1002,6 +1002,7 @@ function networkError(
         options,
       );
     case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return new NetworkError(
         host,
         code,

@@ -40,7 +40,9 @@ export function normaliseDataCenterUrl(input: string): DataCenterUrl {
     if (/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(text)) {
       throw new UsageError(`The data center URL must start with https://, ${EXAMPLE}.`);
     }
-    text = `https://${text}`;
+    // No scheme: https, except on this machine, where the emulator and test servers speak http.
+    const host = /^(\[[^\]]*\]|[^/:]+)/.exec(text)?.[1] ?? '';
+    text = `${isLoopbackHost(host) ? 'http' : 'https'}://${text}`;
   } else if (scheme !== 'https' && scheme !== 'http') {
     throw new UsageError(`The data center URL must use https:// (not ${scheme}://), ${EXAMPLE}.`);
   }

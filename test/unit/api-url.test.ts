@@ -19,7 +19,9 @@ describe('normaliseDataCenterUrl', () => {
     ['http://127.3.4.5:8080/api/2', 'http://127.3.4.5:8080/api/2'],
     ['http://localhost:4000/', 'http://localhost:4000/api/2'],
     ['http://[::1]:4000', 'http://[::1]:4000/api/2'],
-    ['localhost:4000', 'https://localhost:4000/api/2'],
+    ['localhost:4000', 'http://localhost:4000/api/2'],
+    ['  127.0.0.1:33739/api/2/ ', 'http://127.0.0.1:33739/api/2'],
+    ['https://localhost:4000', 'https://localhost:4000/api/2'],
   ];
   it.each(accepted)('accepts %j as %s', (input, base) => {
     expect(normaliseDataCenterUrl(input).baseUrl).toBe(base);
