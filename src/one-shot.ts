@@ -6,7 +6,9 @@ import { toJavaScript } from './repl/typescript.ts';
  * top-level await, returning the value of the last expression when there is one.
  */
 export async function evaluate(code: string): Promise<unknown> {
-  const js = (await toJavaScript(code)).trim().replace(/;+\s*$/, '');
+  const js = toJavaScript(code)
+    .trim()
+    .replace(/;+\s*$/, '');
   for (const source of bodies(js)) {
     let script: () => Promise<unknown>;
     try {

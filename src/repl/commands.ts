@@ -79,6 +79,17 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
       done();
     },
   });
+  // Node's own .clear resets nothing when the REPL uses the global context, as this one does.
+  server.defineCommand('clear', {
+    help: 'Restore base_url, auth and tenant_id as they were after login',
+    action() {
+      server.clearBufferedCommand();
+      deps.seed();
+      server.setPrompt(state.prompt());
+      write(`Restored base_url, auth and tenant_id ('${String(state.tenantId)}').`);
+      done();
+    },
+  });
   server.defineCommand('whoami', {
     help: 'The data center, API client, tenant and token expiry',
     action() {

@@ -123,10 +123,7 @@ function wrapEval(
       }
       (callback as (...a: unknown[]) => void)(error, ...rest);
     };
-    toJavaScript(addAwait(code)).then(
-      (js) => defaultEval.call(this, js, context, file, finish),
-      (error) => finish(error as Error, undefined),
-    );
+    defaultEval.call(this, toJavaScript(addAwait(code)), context, file, finish);
   } as REPLServer['eval'];
 
   // A rejected top-level `await` does not reach the eval callback: the REPL hands it to its
