@@ -1,7 +1,10 @@
 import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
+import type { MfaPlan } from '../bulk/plan.ts';
+import type { MfaSummary } from '../bulk/summary.ts';
 import type { Tenant, TenantMfaInfo } from '../schemas/index.ts';
 import { expectBoolean, expectOptions, expectUuid } from './args.ts';
+import { BULK_OPTIONS, isBulk, setMfaBulk } from './bulk-mfa.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
 
@@ -32,13 +35,25 @@ export function describeChange(tenant: Tenant, status: TenantMfaInfo, enabled: b
 /**
  * Steps 3 to 6: `PUT {"enabled": ...}` to /tenants/{tenant_id}/mfa/status, after showing what
  * the page's "Important" box warns and asking, and refusing what the platform would refuse.
+ * With `{subtree: true}`, `{tenants: [...]}` or `{resume: FILE}`, the same over many tenants
+ * (bulk-mfa.ts): a plan, one confirmation, a summary and a report.
  */
+export function setMfa(
+  session: StepSession,
+  enabledArg?: unknown,
+  options?: { tenant?: unknown; yes?: unknown },
+): Promise<TenantMfaInfo>;
+export function setMfa(
+  session: StepSession,
+  enabledArg?: unknown,
+  options?: unknown,
+): Promise<TenantMfaInfo | MfaPlan | MfaSummary>;
 export async function setMfa(
   session: StepSession,
   enabledArg?: unknown,
   options?: unknown,
-): Promise<TenantMfaInfo> {
-  const opts = expectOptions('setMfa', options, ['tenant', 'yes'] as const);
+): Promise<TenantMfaInfo | MfaPlan | MfaSummary> {
+  const opts = expectOptions('setMfa', options, ['tenant', 'yes', ...BULK_OPTIONS] as const);
   let enabled = enabledArg;
   if (enabled === undefined && session.ask) {
     enabled = await session.ask.select('Two-factor authentication:', [
@@ -52,6 +67,7 @@ export async function setMfa(
     );
   }
   const wanted = expectBoolean('setMfa', 'its first argument', enabled);
+  if (isBulk(opts)) return setMfaBulk(session, wanted, opts);
   const yes = opts.yes === undefined ? session.assumeYes : expectBoolean('setMfa', 'yes', opts.yes);
 
   let id = await resolveTenantId(session, 'setMfa', opts.tenant);

@@ -57,7 +57,8 @@ export const HELPERS: readonly HelperSpec[] = [
   {
     name: 'setMfa',
     step: 5,
-    summary: 'Enable or disable 2FA for tenant_id (asks to confirm; {tenant, yes}).',
+    summary:
+      'Enable or disable 2FA for tenant_id (asks to confirm; {tenant, yes}); a whole tree with {subtree: true} or {tenants: [...]} ({dryRun, concurrency, report, resume}).',
     example: 'await setMfa(true)',
     run: (s, enabled, opts) => setMfa(s, enabled, opts),
   },

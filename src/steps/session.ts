@@ -1,5 +1,6 @@
 import type { PlatformClient } from '../api/client.ts';
 import type { Asker } from '../ui/asker.ts';
+import type { ProgressDisplay } from '../ui/progress.ts';
 
 /** What the shell knows of a tenant it has seen: enough for the prompt, completion and plans. */
 export interface SeenTenant {
@@ -35,6 +36,8 @@ export interface StepSession {
   busy<T>(text: string, work: () => Promise<T>): Promise<T>;
   /** A side remark for the user (goes to the terminal, not into results). */
   note(line: string): void;
+  /** A progress display for `total` calls, or null/absent without a terminal. */
+  progress?(label: string, total: number): ProgressDisplay | null;
 }
 
 export function remember(session: StepSession, tenant: SeenTenant): void {

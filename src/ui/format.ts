@@ -52,8 +52,12 @@ function isRowOf(value: unknown, keys: string[]): value is Record<string, unknow
   return !!value && typeof value === 'object' && keys.every((k) => k in (value as object));
 }
 
+/** Set by results that say themselves in a few lines (a tree-wide plan or summary). */
+const PRINTS_AS_TEXT = Symbol.for('tenant-shell.prints-as-text');
+
 /** How the REPL prints a result: tables for lists of tenants and users, JSON for platform data. */
 export function formatResult(value: unknown, colors: boolean): string {
+  if (value && typeof value === 'object' && PRINTS_AS_TEXT in value) return inspect(value);
   if (Array.isArray(value) && value.length > 0 && platformData.has(value)) {
     const count = `(${value.length} item${value.length === 1 ? '' : 's'})`;
     if (value.every((v) => isRowOf(v, ['id', 'name', 'kind']))) {

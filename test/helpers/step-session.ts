@@ -1,5 +1,6 @@
 import { PlatformClient } from '../../src/api/client.ts';
 import type { CallRecord } from '../../src/api/request-log.ts';
+import type { RetryOptions } from '../../src/api/retry.ts';
 import { startEmulator } from '../../src/emulator/index.ts';
 import type { SeenTenant, StepSession } from '../../src/steps/session.ts';
 import type { Asker } from '../../src/ui/asker.ts';
@@ -18,10 +19,16 @@ export interface TestShell {
 /** A helper session as the REPL builds one, on a real client talking to the emulator. */
 export async function stepSession(
   emulator: Emulator,
-  options: { ask?: Asker | null; assumeYes?: boolean } = {},
+  options: {
+    ask?: Asker | null;
+    assumeYes?: boolean;
+    retry?: RetryOptions;
+    signal?: () => AbortSignal | undefined;
+  } = {},
 ): Promise<TestShell> {
   const client = await PlatformClient.connect({
     url: emulator.url,
+    retry: options.retry,
     credentials: {
       kind: 'client',
       clientId: emulator.client_id,
@@ -46,7 +53,7 @@ export async function stepSession(
     seen,
     ask: options.ask ?? null,
     assumeYes: options.assumeYes ?? false,
-    signal: () => undefined,
+    signal: options.signal ?? (() => undefined),
     busy: (_text, work) => work(),
     note: (line) => notes.push(line),
   };

@@ -1,0 +1,208 @@
+// The report file of a tree-wide change: JSON, replaced atomically (write a temporary file,
+// then rename), rewritten at most twice a second while the run goes on, so a killed process
+// leaves the last complete state behind. `resume` reads it back. It holds ids, names, states and
+// reasons: never a token or a secret.
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../api/errors.ts';
+import type { PlanEntry } from './plan.ts';
+
+export const REPORT_FORMAT = 'tenant-shell/mfa-report';
+
+const Entry = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  state: z.enum([
+    'pending',
+    'changed',
+    'unchanged',
+    'inherits',
+    'not_allowed',
+    'not_found',
+    'failed',
+  ]),
+  reason: z.string().optional(),
+  users: z.number().int().nonnegative().optional(),
+});
+
+export const ReportData = z.object({
+  format: z.literal(REPORT_FORMAT),
+  version: z.literal(1),
+  base_url: z.string(),
+  enabled: z.boolean(),
+  scope: z.string(),
+  started_at: z.string(),
+  updated_at: z.string(),
+  status: z.enum(['running', 'interrupted', 'finished']),
+  tenants: z.array(Entry),
+});
+export type ReportData = z.infer<typeof ReportData>;
+
+/** Where reports go without `{report: FILE}`: $TENANT_SHELL_REPORT_DIR, else the state dir. */
+export function defaultReportDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TENANT_SHELL_REPORT_DIR) return env.TENANT_SHELL_REPORT_DIR;
+  const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'tenant-shell', 'reports');
+}
+
+export function defaultReportPath(enabled: boolean, at = new Date()): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return join(defaultReportDir(), `mfa-${enabled ? 'enable' : 'disable'}-${stamp}.json`);
+}
+
+/** Checks before anything is sent that a report can be written there. */
+export async function checkReportPath(helper: string, path: unknown): Promise<string> {
+  if (typeof path !== 'string' || path.trim() === '') {
+    throw new UsageError(`${helper} expects report to be a file path.`);
+  }
+  const full = resolve(path.trim());
+  const dir = dirname(full);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new UsageError(`${helper}: the folder of the report, '${dir}', does not exist.`);
+  }
+  return full;
+}
+
+/** Reads a report to resume from: one sentence for a missing or damaged file. */
+export async function loadReport(helper: string, path: unknown): Promise<ReportData> {
+  if (typeof path !== 'string' || path.trim() === '') {
+    throw new UsageError(`${helper} expects resume to be the path of a report file.`);
+  }
+  const full = resolve(path.trim());
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch {
+    throw new UsageError(`${helper}: there is no report at '${full}' to resume from.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${helper}: '${full}' is not JSON, so not a report to resume from.`);
+  }
+  const parsed = ReportData.safeParse(json);
+  if (!parsed.success) {
+    throw new UsageError(`${helper}: '${full}' is not a 2FA report of tenant-shell (or damaged).`);
+  }
+  return parsed.data;
+}
+
+/** A report being written: the entries are shared with the run, which updates them in place. */
+export class ReportWriter {
+  readonly path: string;
+  readonly #head: Omit<ReportData, 'tenants' | 'updated_at' | 'status'>;
+  readonly #entries: PlanEntry[];
+  readonly #intervalMs: number;
+  #status: ReportData['status'] = 'running';
+  #writing: Promise<void> | undefined;
+  #dirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #lastWrite = 0;
+  #error: unknown;
+
+  private constructor(
+    path: string,
+    head: Omit<ReportData, 'tenants' | 'updated_at' | 'status'>,
+    entries: PlanEntry[],
+    intervalMs: number,
+  ) {
+    this.path = path;
+    this.#head = head;
+    this.#entries = entries;
+    this.#intervalMs = intervalMs;
+  }
+
+  /** Writes the first version (so a failure to write stops the run before its first call). */
+  static async create(
+    path: string,
+    head: Omit<ReportData, 'tenants' | 'updated_at' | 'status' | 'format' | 'version'>,
+    entries: PlanEntry[],
+    intervalMs = 500,
+  ): Promise<ReportWriter> {
+    await mkdir(dirname(path), { recursive: true });
+    const writer = new ReportWriter(
+      path,
+      { format: REPORT_FORMAT, version: 1, ...head },
+      entries,
+      intervalMs,
+    );
+    await writer.flush();
+    return writer;
+  }
+
+  /** Something changed: written within `intervalMs`, never more often. */
+  changed(): void {
+    this.#dirty = true;
+    if (this.#timer || this.#writing) return;
+    const wait = Math.max(0, this.#lastWrite + this.#intervalMs - Date.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#write().catch(() => undefined);
+    }, wait);
+  }
+
+  /** Writes now (after any write under way) and reports a write failure, if one happened. */
+  async flush(status?: ReportData['status']): Promise<void> {
+    if (status) this.#status = status;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    while (this.#writing) await this.#writing.catch(() => undefined);
+    this.#dirty = true;
+    await this.#write();
+    if (this.#error) throw this.#error;
+  }
+
+  async #write(): Promise<void> {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const data: ReportData = {
+      ...this.#head,
+      updated_at: new Date().toISOString(),
+      status: this.#status,
+      tenants: this.#entries,
+    };
+    const run = atomicWrite(this.path, `${JSON.stringify(data, null, 1)}\n`);
+    this.#writing = run;
+    try {
+      await run;
+      this.#error = undefined;
+    } catch (error) {
+      this.#error = error;
+      throw error;
+    } finally {
+      this.#writing = undefined;
+      this.#lastWrite = Date.now();
+      if (this.#dirty) this.changed();
+    }
+  }
+}
+
+let counter = 0;
+
+/** Replace `path` whole or not at all: a reader (or a resume after kill -9) never sees half. */
+async function atomicWrite(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${counter++}.tmp`;
+  const fd = await open(tmp, 'w', 0o600);
+  try {
+    await fd.writeFile(text);
+    await fd.sync();
+  } finally {
+    await fd.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}

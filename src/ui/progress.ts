@@ -1,0 +1,96 @@
+// A one-line progress bar for a long run of calls: done/total, rate, failures, time left.
+// On stderr and only on a terminal; it owns its line and clears it on stop(), so whatever is
+// printed or asked next starts on a clean line (terminal.md: stop before printing).
+
+/** A live count of a long run of calls. */
+export interface ProgressDisplay {
+  update(done: number, failed: number): void;
+  /** Clears the display: call before anything else is printed or asked. */
+  stop(): void;
+}
+
+export interface ProgressState {
+  label: string;
+  total: number;
+  done: number;
+  failed: number;
+  elapsedMs: number;
+  /** Terminal width. */
+  columns: number;
+}
+
+function duration(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+/** The line itself, without escape codes: `Enabling 2FA ████░░░░ 412/1000 · 823/s · 2 failed · 1s left`. */
+export function renderProgress(p: ProgressState): string {
+  const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
+  const left = rate > 0 ? ((p.total - p.done) / rate) * 1000 : undefined;
+  const parts = [
+    `${p.done}/${p.total}`,
+    `${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)}/s`,
+    ...(p.failed > 0 ? [`${p.failed} failed`] : []),
+    left === undefined ? '…' : p.done >= p.total ? 'done' : `${duration(left)} left`,
+  ];
+  const tail = parts.join(' · ');
+  const room = p.columns - p.label.length - tail.length - 3;
+  const width = Math.max(0, Math.min(30, room));
+  if (width < 5) return `${p.label} ${tail}`.slice(0, Math.max(0, p.columns - 1));
+  const filled = p.total > 0 ? Math.round((width * p.done) / p.total) : width;
+  return `${p.label} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${tail}`;
+}
+
+export interface ProgressOptions {
+  stream?: NodeJS.WriteStream;
+  /** Redraws per second at most (default 10). */
+  fps?: number;
+  now?: () => number;
+}
+
+/** A progress bar on stderr, or null when stderr is not a terminal (CI, pipes, TERM=dumb). */
+export function progressBar(
+  label: string,
+  total: number,
+  options: ProgressOptions = {},
+): ProgressDisplay | null {
+  const stream = options.stream ?? process.stderr;
+  if (!stream.isTTY || process.env.CI || process.env.TERM === 'dumb') return null;
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  let done = 0;
+  let failed = 0;
+  let stopped = false;
+  const draw = () => {
+    const line = renderProgress({
+      label,
+      total,
+      done,
+      failed,
+      elapsedMs: now() - started,
+      columns: stream.columns || 80,
+    });
+    // \r and erase-line: the bar never scrolls, and a shorter line leaves no tail behind.
+    stream.write(`\r\x1b[2K${line}`);
+  };
+  // A timer, not a redraw per call: thousands of calls a second would flood the terminal,
+  // and "time left" keeps moving while calls are slow.
+  const timer = setInterval(draw, 1000 / (options.fps ?? 10));
+  timer.unref();
+  draw();
+  return {
+    update(d, f) {
+      done = d;
+      failed = f;
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      stream.write('\r\x1b[2K');
+    },
+  };
+}
