@@ -8,6 +8,7 @@ Usage:
   tenant-shell                 log in (questions), then a REPL
   tenant-shell --emulator      log in to the embedded emulator without asking
   tenant-shell --eval CODE     log in, run CODE, print the result, exit (0, or 1 on error)
+  tenant-shell --run FILE      log in, replay a saved notebook (.md or .ipynb) cell by cell
 
 Login:
   --url URL            data center URL (with or without /api/2)
@@ -20,6 +21,12 @@ Shell:
   --eval, -e CODE      one-shot mode       --json     print the result as JSON
   --yes, -y            answer yes to confirmations
   --verbose            log every call       --debug    stack traces on errors
+
+Notebooks:
+  --save FILE          save the session on exit (or after --eval / --run): .md, .ipynb,
+                       .ts, .py or .sh, by the extension
+  --run FILE           replay FILE's cells in order; stops at the first cell that fails
+  --check              with --run: compare each result with the recorded one (exit 1 if any differs)
   --help, -h           this text            --version  the version
 
 Environment: TENANT_SHELL_URL, TENANT_SHELL_CLIENT_ID, TENANT_SHELL_CLIENT_SECRET,
@@ -40,6 +47,9 @@ function parse(argv: string[]) {
         emulator: { type: 'boolean' },
         'no-input': { type: 'boolean' },
         eval: { type: 'string', short: 'e' },
+        run: { type: 'string' },
+        check: { type: 'boolean' },
+        save: { type: 'string' },
         json: { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
         verbose: { type: 'boolean' },
@@ -70,10 +80,18 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const oneShot = flags.eval !== undefined;
+  const replay = flags.run;
+  checkNotebookFlags(flags);
   const interactive =
     !oneShot && !flags['no-input'] && process.stdin.isTTY === true && process.stdout.isTTY === true;
   // Side remarks go to stderr in one-shot mode, so stdout holds only the result.
   const print = (line: string) => (oneShot ? process.stderr : process.stdout).write(`${line}\n`);
+
+  // A notebook that cannot be read is said before logging in.
+  const notebook =
+    replay === undefined
+      ? undefined
+      : await (await import('./notebook/parse-notebook.ts')).readNotebook(replay);
 
   const { login } = await import('./auth/login.ts');
   const doLogin = (): Promise<Session> =>
@@ -101,11 +119,32 @@ async function main(argv: string[]): Promise<number> {
       yes: !!flags.yes,
       debug: !!flags.debug,
       verbose: !!flags.verbose,
+      save: flags.save,
     });
+
+  if (replay !== undefined) {
+    const { replayNotebook } = await import('./notebook/replay.ts');
+    try {
+      return await replayNotebook({
+        file: replay,
+        notebook,
+        check: !!flags.check,
+        session,
+        output: process.stdout,
+        assumeYes: !!flags.yes,
+        debug: !!flags.debug,
+        verbose: !!flags.verbose,
+        save: flags.save,
+      });
+    } finally {
+      await session.client.close().catch(() => {});
+      await session.emulator?.close();
+    }
+  }
 
   const { startShell } = await import('./repl/shell.ts');
   print("Type .help for the helpers, .guide to walk the page's steps.");
-  const { server } = startShell({
+  const { server, state } = startShell({
     session,
     debug: !!flags.debug,
     verbose: !!flags.verbose,
@@ -123,14 +162,51 @@ async function main(argv: string[]): Promise<number> {
       : undefined,
   });
   await new Promise<void>((resolve) => server.on('exit', resolve));
+  let status = 0;
+  if (flags.save) status = await saveOnExit(flags.save, state.saveSource(), print);
   await session.emulator?.close();
-  return 0;
+  return status;
+}
+
+/** `--run`, `--check` and `--save` make sense only together in some ways: one sentence if not. */
+function checkNotebookFlags(flags: ReturnType<typeof parse>): void {
+  if (flags.run !== undefined && flags.eval !== undefined) {
+    throw new UsageError('--run and --eval cannot go together: replay a notebook, or run code.');
+  }
+  if (flags.check && flags.run === undefined) {
+    throw new UsageError('--check compares a replay with its recording: use it with --run FILE.');
+  }
+  if (flags.run !== undefined && !/\.(md|ipynb)$/i.test(flags.run)) {
+    throw new UsageError(
+      `--run reads a notebook saved as .md or .ipynb, not '${flags.run}' (scripts run on their own).`,
+    );
+  }
+  if (flags.save !== undefined && !/\.(md|ipynb|ts|py|sh)$/i.test(flags.save)) {
+    throw new UsageError(
+      `--save takes a file ending in .md, .ipynb, .ts, .py or .sh (the extension says the format), not '${flags.save}'.`,
+    );
+  }
+}
+
+async function saveOnExit(
+  file: string,
+  source: import('./notebook/save.ts').SaveSource,
+  print: (line: string) => void,
+): Promise<number> {
+  const { saveNotebook } = await import('./notebook/save.ts');
+  try {
+    print((await saveNotebook(file, source)).message);
+    return 0;
+  } catch (error) {
+    print(error instanceof TenantShellError ? `✖ ${error.message}` : String(error));
+    return 1;
+  }
 }
 
 async function runOneShot(
   session: Session,
   code: string,
-  opts: { json: boolean; yes: boolean; debug: boolean; verbose: boolean },
+  opts: { json: boolean; yes: boolean; debug: boolean; verbose: boolean; save?: string },
 ): Promise<number> {
   const { createRuntime } = await import('./repl/runtime.ts');
   const { evaluate } = await import('./one-shot.ts');
@@ -147,13 +223,21 @@ async function runOneShot(
   });
   seed();
   let status = 0;
+  // The code is cell 1, so --save keeps it with its result and calls.
+  state.cells.begin(code);
   try {
     const value = await evaluate(code);
+    state.cells.succeed(value);
     const text = opts.json ? JSON.stringify(value ?? null, null, 2) : formatResult(value, false);
     if (value !== undefined || opts.json) process.stdout.write(`${state.redact(text)}\n`);
   } catch (error) {
+    state.cells.fail(error);
     process.stderr.write(`${state.redact(renderError(error, opts.debug))}\n`);
     status = 1;
+  }
+  if (opts.save) {
+    const print = (line: string) => process.stderr.write(`${line}\n`);
+    status = Math.max(status, await saveOnExit(opts.save, state.saveSource(), print));
   }
   await session.client.close();
   await session.emulator?.close();

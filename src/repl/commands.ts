@@ -2,6 +2,8 @@ import type { REPLServer } from 'node:repl';
 import { maskSecret } from '../api/redact.ts';
 import { toCurl } from '../api/request-log.ts';
 import type { Session } from '../auth/login.ts';
+import { historyLines } from '../notebook/history.ts';
+import { saveNotebook } from '../notebook/save.ts';
 import { runGuide } from '../steps/guide.ts';
 import { HELPERS } from '../steps/registry.ts';
 import type { StepSession } from '../steps/session.ts';
@@ -18,6 +20,7 @@ interface CommandDeps {
   relogin: ((streams: PromptStreams) => Promise<Session>) | undefined;
   streams: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
   seed: () => void;
+  promptText: () => string;
 }
 
 /** The help text, generated from the same registry as the helpers themselves. */
@@ -39,6 +42,8 @@ export function helpText(): string {
     '  .login     Log in again: another data center or API client.',
     '  .verbose   Show every call (> PUT /api/2/... and < 200 (34 ms)); again to hide.',
     '  .curl      The last call as a curl command (credentials as variables).',
+    '  .history   The cells of this session, one line each (Out[n], Err[n], _n hold them).',
+    '  .save FILE Save the session: .md or .ipynb notebook, .ts, .py or .sh script.',
     '  .clear     Restore base_url, auth and tenant_id.   .exit  Leave (or Ctrl+D).',
     '',
     'Ctrl+C cancels the call under way, or the question on screen.',
@@ -68,7 +73,7 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
     work()
       .catch((error: unknown) => write(renderError(error)))
       .finally(() => {
-        server.setPrompt(state.prompt());
+        server.setPrompt(deps.promptText());
         done();
       });
 
@@ -114,6 +119,40 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
         write('# export TENANT_SHELL_TOKEN=<an access token> before running it');
       }
       done();
+    },
+  });
+  server.defineCommand('history', {
+    help: 'The cells of this session, one line each',
+    action() {
+      for (const line of historyLines(state.cells.cells)) write(line);
+      done();
+    },
+  });
+  // Node's own .save writes the raw input lines, secrets included: ours replaces it.
+  server.defineCommand('save', {
+    help: 'Save the session as a notebook (.md, .ipynb) or a script (.ts, .py, .sh)',
+    action(file: string) {
+      run(async () => {
+        const result = await saveNotebook(file, state.saveSource());
+        write(result.message);
+      });
+    },
+  });
+  // Node's .load feeds a file's lines as if typed (each one a cell): kept for code files, but
+  // a saved notebook or script is not code to type in, so it is refused with the way to run it.
+  const nodeLoad = server.commands.load;
+  server.defineCommand('load', {
+    help: 'Type in the lines of a JavaScript or TypeScript file (notebooks: tenant-shell --run)',
+    action(file: string) {
+      const name = file.trim();
+      if (/\.(md|ipynb)$/i.test(name)) {
+        write(`.load types in code files; replay a notebook with: tenant-shell --run ${name}`);
+        done();
+      } else if (/\.(py|sh)$/i.test(name)) {
+        write(`.load types in JavaScript or TypeScript; run ${name} on its own (python3 or sh).`);
+        done();
+      } else if (nodeLoad) nodeLoad.action.call(server, file);
+      else done();
     },
   });
   server.defineCommand('guide', {

@@ -1,14 +1,19 @@
+import { Console } from 'node:console';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import repl, { type REPLServer } from 'node:repl';
+import { dirname, join } from 'node:path';
+import repl, { type REPLServer, Recoverable } from 'node:repl';
+import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import type { Session } from '../auth/login.ts';
 import { HELPERS } from '../steps/registry.ts';
 import { formatResult } from '../ui/format.ts';
 import { isShellError, renderError } from '../ui/render-error.ts';
 import type { PromptStreams } from '../ui/terminal-handoff.ts';
 import { defineCommands } from './commands.ts';
-import { createRuntime, type ShellState } from './runtime.ts';
+import { createRuntime, type ShellState, uncaught } from './runtime.ts';
 import { isSensitiveLine } from './secret-filter.ts';
+import { installSignalHandlers } from './signals.ts';
 import { toJavaScript } from './typescript.ts';
 
 export interface ShellOptions {
@@ -21,6 +26,8 @@ export interface ShellOptions {
   debug?: boolean;
   verbose?: boolean;
   assumeYes?: boolean;
+  /** false: no prompt at all (a notebook replayed by --run). */
+  prompt?: boolean;
   /** `.login`: runs the login questions again (on the streams it is lent) and returns the new session. */
   relogin?: (streams: PromptStreams) => Promise<Session>;
 }
@@ -36,7 +43,7 @@ export function startShell(options: ShellOptions): { server: REPLServer; state: 
   const output = options.output ?? process.stdout;
   const terminal = options.terminal ?? (output as { isTTY?: boolean }).isTTY === true;
   const debug = options.debug ?? false;
-  const { state, steps, asker, write, seed } = createRuntime({
+  const { state, steps, asker, write, show, seed } = createRuntime({
     session: options.session,
     input,
     output,
@@ -45,10 +52,11 @@ export function startShell(options: ShellOptions): { server: REPLServer; state: 
     assumeYes: options.assumeYes,
   });
 
+  const promptText = options.prompt === false ? () => '' : () => state.prompt();
   const server = repl.start({
     // historySize reaches readline (the default keeps only 30 lines); @types/node omits it.
     ...({ historySize: 1000 } as object),
-    prompt: state.prompt(),
+    prompt: promptText(),
     input,
     output,
     terminal,
@@ -61,10 +69,13 @@ export function startShell(options: ShellOptions): { server: REPLServer; state: 
 
   seed();
   server.on('reset', seed);
+  if (!terminal) oneLineAtATime(server);
+  const restoreConsole = captureConsole(state, output, terminal);
 
-  wrapEval(server, state, write, debug);
+  wrapEval(server, state, show, debug, promptText);
   completeTenantNames(server, state);
   if (options.historyFile !== null) setupHistory(server, state, options.historyFile);
+  if (input === process.stdin) installSignalHandlers(server, historyPath(options.historyFile));
   defineCommands(server, {
     state,
     steps,
@@ -73,9 +84,74 @@ export function startShell(options: ShellOptions): { server: REPLServer; state: 
     relogin: options.relogin,
     streams: { input, output },
     seed,
+    promptText,
   });
-  server.on('exit', () => state.session.client.close().catch(() => {}));
+  server.on('exit', () => {
+    restoreConsole();
+    state.session.client.close().catch(() => {});
+  });
   return { server, state };
+}
+
+/**
+ * `console.log` in a cell prints to the shell's output (masked, like everything else) and is
+ * kept with the cell, as the page's `print(...)` output is part of its step. Returns the undo.
+ */
+function captureConsole(state: ShellState, output: NodeJS.WritableStream, colors: boolean) {
+  const original = globalThis.console;
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      const text = String(chunk);
+      output.write(state.redact(text));
+      state.cells.addPrinted(stripVTControlCharacters(text).replace(/\n$/, ''));
+      done();
+    },
+  });
+  globalThis.console = new Console({ stdout: sink, stderr: sink, colorMode: colors });
+  return () => {
+    globalThis.console = original;
+  };
+}
+
+/**
+ * Piped input (`tenant-shell < session.txt`): readline hands over every line of a chunk at
+ * once, so without this each line would start evaluating before the previous one finished
+ * (cells overlap, a multi-line input is cut, the end of input closes the client under a call
+ * still running). Here the next line waits for the prompt to come back, and the end of input
+ * for the last line.
+ */
+function oneLineAtATime(server: REPLServer) {
+  const handlers = server.listeners('line') as ((line: string) => void)[];
+  server.removeAllListeners('line');
+  const queue: string[] = [];
+  let busy = false;
+  let closing = false;
+  const close = server.close.bind(server);
+  const pump = () => {
+    while (!busy && queue.length > 0) {
+      const line = queue.shift() ?? '';
+      busy = true;
+      for (const handler of handlers) handler.call(server, line);
+      // Editor mode (`.editor`) collects lines without a prompt in between.
+      if ((server as unknown as { editorMode?: boolean }).editorMode) busy = false;
+    }
+    if (closing && !busy && queue.length === 0) close();
+  };
+  const displayPrompt = server.displayPrompt.bind(server);
+  server.displayPrompt = (preserveCursor?: boolean) => {
+    displayPrompt(preserveCursor);
+    if (!busy) return;
+    busy = false;
+    queueMicrotask(pump);
+  };
+  server.on('line', (line: string) => {
+    queue.push(line);
+    pump();
+  });
+  (server as { close: () => void }).close = () => {
+    closing = true;
+    pump();
+  };
 }
 
 /** `setMfa(true)` typed as on the page, without `await`: awaited for the user. */
@@ -85,21 +161,26 @@ export function addAwait(code: string): string {
   return BARE_HELPER_CALL.test(code) && !/\bawait\b/.test(code) ? `await ${code}` : code;
 }
 
+/** The REPL's own property completion evaluates `try { expr } catch {}`: not a cell. */
+const COMPLETION_PROBE = /^try \{ [\s\S]* \} catch \{\}$/;
+
 /**
  * Around Node's default eval: TypeScript in, a fresh AbortSignal per input (Ctrl+C aborts the
- * call under way), our errors as one or two sentences, and the prompt refreshed afterwards.
+ * call under way), each input kept as a numbered cell, our errors as one or two sentences, and
+ * the prompt refreshed afterwards.
  */
 function wrapEval(
   server: REPLServer,
   state: ShellState,
   write: (line: string) => void,
   debug: boolean,
+  promptText: () => string,
 ) {
   const defaultEval = server.eval;
   server.on('SIGINT', () => state.controller?.abort());
   const settle = () => {
     state.controller = undefined;
-    server.setPrompt(state.prompt());
+    server.setPrompt(promptText());
   };
   const show = (error: unknown) => {
     // `_error` (the REPL's own) and `lastError` keep the whole error for inspection.
@@ -113,8 +194,17 @@ function wrapEval(
     file,
     callback,
   ) {
+    if (COMPLETION_PROBE.test(code)) {
+      defaultEval.call(this, code, context, file, callback);
+      return;
+    }
     state.controller = new AbortController();
+    state.cells.begin(code);
     const finish: typeof callback = (error, ...rest: unknown[]) => {
+      // An unfinished input: the REPL asks for the rest, and the cell waits for it.
+      if (error instanceof Recoverable) state.cells.abandon();
+      else if (error) state.cells.fail(error);
+      else state.cells.succeed(rest[0]);
       settle();
       if (error && isShellError(error)) {
         show(error);
@@ -133,6 +223,7 @@ function wrapEval(
     const original = domain.listeners('error') as ((e: unknown) => void)[];
     domain.removeAllListeners('error');
     domain.on('error', (error: unknown) => {
+      state.cells.fail(error);
       settle();
       if (debug || !(error instanceof Error)) {
         for (const listener of original) listener.call(domain, error);
@@ -143,7 +234,7 @@ function wrapEval(
       if (isShellError(error)) show(error);
       else {
         (server as unknown as { lastError: unknown }).lastError = error;
-        write(`Uncaught ${error.name}: ${error.message}`);
+        write(uncaught(error));
       }
       server.clearBufferedCommand();
       server.displayPrompt();
@@ -178,8 +269,12 @@ function completeTenantNames(server: REPLServer, state: ShellState) {
 }
 
 /** A persistent history that never receives a secret. */
+function historyPath(file: string | null | undefined): string | null {
+  return file === null ? null : (file ?? process.env.TENANT_SHELL_HISTORY ?? defaultHistoryFile());
+}
+
 function setupHistory(server: REPLServer, state: ShellState, file?: string) {
-  const path = file ?? process.env.TENANT_SHELL_HISTORY ?? defaultHistoryFile();
+  const path = historyPath(file) ?? defaultHistoryFile();
   // readline announces each change before Node's history writer flushes: drop sensitive lines.
   server.on('history', (history: string[]) => {
     const newest = history[0];
@@ -187,13 +282,17 @@ function setupHistory(server: REPLServer, state: ShellState, file?: string) {
       history.shift();
     }
   });
-  import('node:fs')
-    .then((fs) => fs.promises.mkdir(join(path, '..'), { recursive: true, mode: 0o700 }))
-    .then(
-      () =>
-        server.setupHistory(path, (error) => {
-          if (error) server.output.write(`History is off: ${error.message}\n`);
-        }),
-      (error: Error) => server.output.write(`History is off: ${error.message}\n`),
-    );
+  // Node loads the file asynchronously and then replaces the in-memory history with it: a line
+  // typed meanwhile would be lost, so input waits (buffered) until the file is read.
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    server.output.write(`History is off: ${(error as Error).message}\n`);
+    return;
+  }
+  server.pause();
+  server.setupHistory(path, (error) => {
+    if (error) server.output.write(`History is off: ${error.message}\n`);
+    server.resume();
+  });
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Script } from 'node:vm';
 
 /**
  * TypeScript at the prompt: each input is turned into JavaScript by esbuild (the compiler tsx
@@ -12,8 +13,21 @@ let esbuild: typeof import('esbuild') | undefined;
 /** Only inputs that may hold TypeScript syntax pay for the compiler. */
 const MAYBE_TYPESCRIPT = /[:<]|\b(?:interface|type|enum|as|satisfies|declare|namespace)\b/;
 
+/** Parses (without running) as the body of an async function: plain JavaScript already. */
+function isJavaScript(code: string): boolean {
+  try {
+    new Script(`(async () => {\n${code}\n})`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function toJavaScript(code: string): string {
   if (!MAYBE_TYPESCRIPT.test(code)) return code;
+  // `{tenant: 'x'}` has a colon but no types: skip the compiler (its start costs ~100 ms, most
+  // of a one-shot run). With a `<`, `f<T>(x)` is valid JavaScript meaning something else.
+  if (!code.includes('<') && isJavaScript(code)) return code;
   esbuild ??= createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   const trimmed = code.trim();
   // Like the REPL itself: `{ a: 1 }` is an object, not a block with a label.

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PtySession } from '../helpers/pty-session.ts';
 
-const PROMPT = /emulator · [^\n]*› $/;
+// `[3] emulator · Pty Test Customer › `: the next cell's number, where, and the current tenant.
+const PROMPT = /\[\d+\] emulator · [^\n]*› $/;
 
 describe('a whole session in a pseudo-terminal', () => {
   let shell: PtySession | undefined;
@@ -11,10 +12,13 @@ describe('a whole session in a pseudo-terminal', () => {
 
   it('follows the page: variables, setMfa(true) with its confirmation, then plain JS', async () => {
     shell = new PtySession(['--emulator']);
-    await shell.waitFor('login to the emulator', PROMPT, 30_000);
+    await shell.waitFor('login to the emulator', /\[1\] emulator · Emulator Partner › $/, 30_000);
 
     shell.line('tenant_id');
-    const tenantId = await shell.waitFor('read tenant_id', /'([0-9a-f-]{36})'/);
+    const tenantId = await shell.waitFor(
+      'read tenant_id',
+      /'([0-9a-f-]{36})'[\s\S]*\[2\] emulator/,
+    );
     expect(tenantId).toMatch(/'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'/);
 
     shell.line('base_url');
@@ -42,6 +46,20 @@ describe('a whole session in a pseudo-terminal', () => {
     shell.line('1+1');
     const two = await shell.waitFor('plain JS after a prompt', /\n2\s*\n/);
     expect(two).not.toMatch(/y is not defined/);
+
+    // The session as cells: listed, and saved as a notebook without the token.
+    shell.line('.history');
+    const history = await shell.waitFor('the cells', /\[7\] +1\+1 +→ 2/);
+    expect(history).toMatch(
+      /\[6\] +await setMfa\(true\) +→ \{ "mfa_status": "enabled".* · 3 calls/,
+    );
+    const notebook = join(shell.home, 'session.md');
+    shell.line(`.save ${notebook}`);
+    await shell.waitFor('saved', /Saved 7 cells as a Markdown notebook/);
+    const text = readFileSync(notebook, 'utf8');
+    expect(text).toContain('### In [6]\n\n```ts\nawait setMfa(true)\n```');
+    expect(text).toContain('Undo with: await setMfa(false');
+    expect(text).not.toMatch(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/);
 
     shell.line('.exit');
     expect(await shell.exit()).toBe(0);

@@ -1,0 +1,441 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: this module writes code in other languages, where ${...} is their own syntax
+// A session as a runnable script that repeats its API calls (see script-plan.ts for what is
+// replaced by variables): TypeScript on undici, Python on requests in the seed page's style,
+// or POSIX sh with curl. Credentials come from the environment, never from the file; each
+// script gets its own token (client_credentials) and stops at the first status that differs
+// from the session's.
+
+import type { NotebookMeta } from './cells.ts';
+import { describeRecording } from './render-markdown.ts';
+import {
+  mergePieces,
+  type Piece,
+  RUN_ID,
+  type ScriptCall,
+  type ScriptPlan,
+  Str,
+  type Value,
+} from './script-plan.ts';
+
+export type ScriptLanguage = 'ts' | 'py' | 'sh';
+
+interface ScriptInput {
+  plan: ScriptPlan;
+  meta: NotebookMeta;
+  cellCount: number;
+}
+
+function about(input: ScriptInput): string[] {
+  const calls = input.plan.cells.reduce((sum, c) => sum + c.calls.length, 0);
+  return [
+    'A tenant-shell session saved as a script.',
+    describeRecording({ meta: input.meta, cells: [] }).replace(/: 0 cells, 0 HTTP calls\./, '.'),
+    `It repeats the ${calls} API call${calls === 1 ? '' : 's'} of its ${input.cellCount} cell${input.cellCount === 1 ? '' : 's'} in order, and stops`,
+    'at the first answer whose status differs from the one the session got.',
+    '',
+    'Environment:',
+    '  TENANT_SHELL_URL            the data center URL (with or without /api/2)',
+    "  TENANT_SHELL_CLIENT_ID      the API client's id",
+    '  TENANT_SHELL_CLIENT_SECRET  its secret',
+    ...(input.plan.usesRunId
+      ? [
+          '  TENANT_SHELL_RUN_ID         optional: letters and digits appended to the tenant names and',
+          '                              logins this script creates (names are unique across the',
+          '                              platform); by default a new one each run, so it runs again.',
+        ]
+      : []),
+  ];
+}
+
+/** Comment lines for a cell: its input, as typed (secrets were masked when it was recorded). */
+function cellComment(n: number, input: string, mark: string, calls: number): string[] {
+  const lines = input.split('\n');
+  const note = calls === 0 ? '  (no API call)' : '';
+  return lines.map((line, i) =>
+    `${mark} ${i === 0 ? `In [${n}]: ` : '         '}${line}${i === lines.length - 1 ? note : ''}`.trimEnd(),
+  );
+}
+
+// ---- string literals --------------------------------------------------------------------
+
+function escapeQuoted(text: string): string {
+  return (
+    text
+      .replace(/\\/g, '\\\\')
+      .replace(/'/g, "\\'")
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/\t/g, '\\t')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters
+      .replace(/[\u0000-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  );
+}
+
+function pyString(str: Str): string {
+  if (str.onlyVariable) return str.onlyVariable;
+  if (str.variables.length === 0) return `'${escapeQuoted(textOf(str))}'`;
+  const body = str.pieces
+    .map((p) =>
+      'variable' in p ? `{${p.variable}}` : escapeQuoted(p.text).replace(/[{}]/g, '$&$&'),
+    )
+    .join('');
+  return `f'${body}'`;
+}
+
+function tsString(str: Str): string {
+  if (str.onlyVariable) return str.onlyVariable;
+  if (str.variables.length === 0) return `'${escapeQuoted(textOf(str))}'`;
+  const body = str.pieces
+    .map((p) =>
+      'variable' in p
+        ? `\${${p.variable}}`
+        : p.text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${'),
+    )
+    .join('');
+  return `\`${body}\``;
+}
+
+/** A double-quoted sh word: variables expand, nothing else does. */
+function shDouble(str: Str): string {
+  return `"${str.pieces
+    .map((p) => ('variable' in p ? `\${${p.variable}}` : p.text.replace(/[\\"$`]/g, '\\$&')))
+    .join('')}"`;
+}
+
+/** Literal text single-quoted, variables double-quoted, side by side: one sh word. */
+function shWord(pieces: Piece[]): string {
+  return mergePieces(pieces)
+    .map((p) => ('variable' in p ? `"$${p.variable}"` : `'${p.text.replace(/'/g, `'\\''`)}'`))
+    .join('');
+}
+
+function textOf(str: Str): string {
+  return str.pieces.map((p) => ('text' in p ? p.text : '')).join('');
+}
+
+// ---- JSON bodies ------------------------------------------------------------------------
+
+interface LiteralStyle {
+  /** One level of indentation. */
+  unit: string;
+  string(str: Str): string;
+  key(key: string): string;
+  true: string;
+  false: string;
+  null: string;
+}
+
+const PY: LiteralStyle = {
+  unit: '    ',
+  string: pyString,
+  key: (k) => `'${escapeQuoted(k)}'`,
+  true: 'True',
+  false: 'False',
+  null: 'None',
+};
+const TS: LiteralStyle = {
+  unit: '  ',
+  string: tsString,
+  key: (k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${escapeQuoted(k)}'`),
+  true: 'true',
+  false: 'false',
+  null: 'null',
+};
+
+/** A body as a Python or TypeScript literal, one `style.unit` per level, starting at `indent`. */
+function literal(value: Value, style: LiteralStyle, indent: string): string {
+  if (value === null) return style.null;
+  if (value === true) return style.true;
+  if (value === false) return style.false;
+  if (typeof value === 'number') return String(value);
+  if (value instanceof Str) return style.string(value);
+  const inner = `${indent}${style.unit}`;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => `${inner}${literal(v, style, inner)},`).join('\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${style.key(k)}: ${literal(v, style, inner)},`).join('\n')}\n${indent}}`;
+}
+
+/** A body as JSON text whose strings may hold variables (for sh), four-space indents. */
+function jsonPieces(value: Value, indent = ''): Piece[] {
+  if (value instanceof Str) {
+    const inside = value.pieces.map((p) =>
+      'variable' in p ? p : { text: JSON.stringify(p.text).slice(1, -1) },
+    );
+    return [{ text: '"' }, ...inside, { text: '"' }];
+  }
+  if (value === null || typeof value !== 'object') return [{ text: JSON.stringify(value) }];
+  const inner = `${indent}    `;
+  const items: Piece[][] = Array.isArray(value)
+    ? value.map((v) => [{ text: inner }, ...jsonPieces(v, inner)])
+    : Object.entries(value).map(([k, v]) => [
+        { text: `${inner}${JSON.stringify(k)}: ` },
+        ...jsonPieces(v, inner),
+      ]);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  if (items.length === 0) return [{ text: `${open}${close}` }];
+  const out: Piece[] = [{ text: `${open}\n` }];
+  items.forEach((item, i) => {
+    out.push(...item, { text: i < items.length - 1 ? ',\n' : '\n' });
+  });
+  out.push({ text: `${indent}${close}` });
+  return out;
+}
+
+// ---- Python -----------------------------------------------------------------------------
+
+function pyCall(call: ScriptCall): string[] {
+  const lines = [
+    `response = requests.${call.method.toLowerCase()}(`,
+    `    ${pyString(new Str([{ variable: 'base_url' }, ...call.path.pieces]))},`,
+  ];
+  if (call.body === undefined) lines.push('    headers=auth,');
+  else {
+    lines.push("    headers={'Content-Type': 'application/json', **auth},");
+    lines.push(`    data=json.dumps(${literal(call.body, PY, '    ')}, indent=4),`);
+  }
+  lines.push(')', `expect(response, ${call.status})`);
+  if (call.saveIdAs) lines.push(`${call.saveIdAs} = response.json()['id']`);
+  return lines;
+}
+
+function renderPython(input: ScriptInput): string {
+  const out = [
+    '#!/usr/bin/env python3',
+    `"""${about(input).join('\n').replace('\n', '\n\n')}`,
+    '',
+    'Needs Python 3 and requests (pip install requests).',
+    '"""',
+    'import json',
+    'import os',
+    'import sys',
+    'import time',
+    '',
+    'import requests',
+    '',
+    '',
+    'def env(name):',
+    '    value = os.environ.get(name)',
+    '    if not value:',
+    "        sys.exit(f'Set {name} first: see the top of this script.')",
+    '    return value',
+    '',
+    '',
+    'def expect(response, status):',
+    '    """Stops the script when the platform answers otherwise than it did in the session."""',
+    "    print(f'{response.request.method} {response.request.path_url} -> {response.status_code}')",
+    '    if response.status_code != status:',
+    "        sys.exit(f'Expected {status}, got {response.status_code}: {response.text[:500]}')",
+    '',
+    '',
+    "url = env('TENANT_SHELL_URL').rstrip('/')",
+    "base_url = url if url.endswith('/api/2') else url + '/api/2'",
+    "client_id = env('TENANT_SHELL_CLIENT_ID')",
+    "client_secret = env('TENANT_SHELL_CLIENT_SECRET')",
+  ];
+  if (input.plan.usesRunId) {
+    out.push(
+      `${RUN_ID} = os.environ.get('TENANT_SHELL_RUN_ID') or time.strftime('%Y%m%d%H%M%S') + os.urandom(2).hex()`,
+    );
+  }
+  out.push(
+    '',
+    "# Step 1 of the page: authenticate, and the API client's tenant as tenant_id.",
+    'response = requests.post(',
+    "    f'{base_url}/idp/token',",
+    "    headers={'Content-Type': 'application/x-www-form-urlencoded'},",
+    '    auth=(client_id, client_secret),',
+    "    data={'grant_type': 'client_credentials'},",
+    ')',
+    'response.raise_for_status()',
+    "auth = {'Authorization': 'Bearer ' + response.json()['access_token']}",
+    "tenant_id = requests.get(f'{base_url}/clients/{client_id}', headers=auth).json()['tenant_id']",
+  );
+  for (const cell of input.plan.cells) {
+    out.push('', ...cellComment(cell.n, cell.input, '#', cell.calls.length));
+    for (const call of cell.calls) out.push(...pyCall(call));
+  }
+  if (input.plan.cells.some((c) => c.calls.length > 0)) {
+    out.push(
+      '',
+      '# The last answer, as the page prints it.',
+      'if response.text:',
+      '    print(json.dumps(response.json(), indent=4))',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+// ---- TypeScript -------------------------------------------------------------------------
+
+function tsCall(call: ScriptCall): string[] {
+  const path = tsString(call.path);
+  const body = call.body === undefined ? '' : `, ${literal(call.body, TS, '  ')}`;
+  const invocation = `await call('${call.method}', ${path}, ${call.status}${body})`;
+  if (!call.saveIdAs) return [`  last = ${invocation};`];
+  return [`  last = ${invocation};`, `  const ${call.saveIdAs} = String(last.id);`];
+}
+
+function renderTypeScript(input: ScriptInput): string {
+  const out = [
+    '#!/usr/bin/env -S node --import tsx',
+    ...about(input).map((l) => `// ${l}`.trimEnd()),
+    '//',
+    '// Run it with Node 20 or newer where undici and tsx are installed (npm install undici tsx):',
+    '//   node --import tsx <this file>',
+    "import { request } from 'undici';",
+    '',
+    'function env(name: string): string {',
+    '  const value = process.env[name];',
+    '  if (!value) {',
+    '    console.error(`Set ${name} first: see the top of this script.`);',
+    '    process.exit(1);',
+    '  }',
+    '  return value;',
+    '}',
+    '',
+    "const url = env('TENANT_SHELL_URL').replace(/\\/+$/, '');",
+    "const base_url = url.endsWith('/api/2') ? url : `${url}/api/2`;",
+    "const client_id = env('TENANT_SHELL_CLIENT_ID');",
+    "const client_secret = env('TENANT_SHELL_CLIENT_SECRET');",
+  ];
+  if (input.plan.usesRunId) {
+    out.push(
+      `const ${RUN_ID} = process.env.TENANT_SHELL_RUN_ID || Date.now().toString(36) + Math.random().toString(36).slice(2, 6);`,
+    );
+  }
+  out.push(
+    'let auth: Record<string, string> = {};',
+    '',
+    '/** One call; stops the script when the platform answers otherwise than in the session. */',
+    'async function call(method: string, path: string, status: number, body?: unknown): Promise<Record<string, unknown>> {',
+    '  const headers: Record<string, string> = { ...auth };',
+    "  if (body !== undefined) headers['content-type'] = 'application/json';",
+    '  const response = await request(`${base_url}${path}`, {',
+    "    method: method as 'GET',",
+    '    headers,',
+    '    body: body === undefined ? undefined : JSON.stringify(body, null, 4),',
+    '  });',
+    '  const text = await response.body.text();',
+    '  console.log(`${method} ${path} -> ${response.statusCode}`);',
+    '  if (response.statusCode !== status) {',
+    '    console.error(`Expected ${status}, got ${response.statusCode}: ${text.slice(0, 500)}`);',
+    '    process.exit(1);',
+    '  }',
+    '  return text ? (JSON.parse(text) as Record<string, unknown>) : {};',
+    '}',
+    '',
+    'async function main(): Promise<void> {',
+    "  // Step 1 of the page: authenticate, and the API client's tenant as tenant_id.",
+    "  const basic = Buffer.from(`${client_id}:${client_secret}`).toString('base64');",
+    '  const token = await request(`${base_url}/idp/token`, {',
+    "    method: 'POST',",
+    "    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },",
+    "    body: 'grant_type=client_credentials',",
+    '  });',
+    '  const tokenBody = (await token.body.json()) as { access_token?: string };',
+    '  if (token.statusCode !== 200 || !tokenBody.access_token) {',
+    '    console.error(`Logging in failed with status ${token.statusCode}: check the credentials.`);',
+    '    process.exit(1);',
+    '  }',
+    '  auth = { authorization: `Bearer ${tokenBody.access_token}` };',
+    '  const client = await request(`${base_url}/clients/${client_id}`, { headers: auth });',
+    '  const tenant_id = String(((await client.body.json()) as { tenant_id?: string }).tenant_id);',
+    '  let last: Record<string, unknown> = {};',
+  );
+  for (const cell of input.plan.cells) {
+    out.push('', ...cellComment(cell.n, cell.input, '  //', cell.calls.length));
+    for (const call of cell.calls) out.push(...tsCall(call));
+  }
+  out.push(
+    '',
+    "  // The last answer, as the page's pprint shows it.",
+    '  console.log(JSON.stringify(last, null, 4));',
+    '}',
+    '',
+    'main().catch((error: unknown) => {',
+    '  console.error(error instanceof Error ? error.message : error);',
+    '  process.exit(1);',
+    '});',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+// ---- sh + curl --------------------------------------------------------------------------
+
+function shCall(call: ScriptCall): string[] {
+  const args = [`call ${call.method} ${shDouble(call.path)} ${call.status}`];
+  if (call.body !== undefined) args.push(shWord(jsonPieces(call.body)));
+  const lines = [args.join(' ')];
+  if (call.saveIdAs) lines.push(`${call.saveIdAs}=$(json_string id)`);
+  return lines;
+}
+
+function renderShell(input: ScriptInput): string {
+  const out = [
+    '#!/bin/sh',
+    ...about(input).map((l) => `# ${l}`.trimEnd()),
+    '#',
+    '# Needs curl. Ids are read from the answers with sed (the first "key": "value" of the',
+    '# JSON text), so no JSON tool is needed; the token and the secret stay off the command',
+    '# lines (curl reads them from a private file and its standard input).',
+    'set -eu',
+    '',
+    ': "${TENANT_SHELL_URL:?Set TENANT_SHELL_URL first: see the top of this script.}"',
+    ': "${TENANT_SHELL_CLIENT_ID:?Set TENANT_SHELL_CLIENT_ID first: see the top of this script.}"',
+    ': "${TENANT_SHELL_CLIENT_SECRET:?Set TENANT_SHELL_CLIENT_SECRET first: see the top of this script.}"',
+    'base_url=${TENANT_SHELL_URL%/}',
+    'case $base_url in */api/2) ;; *) base_url=$base_url/api/2 ;; esac',
+    'client_id=$TENANT_SHELL_CLIENT_ID',
+  ];
+  if (input.plan.usesRunId) {
+    out.push(`${RUN_ID}=\${TENANT_SHELL_RUN_ID:-$(date +%Y%m%d%H%M%S)$$}`);
+  }
+  out.push(
+    'answer=$(mktemp)',
+    'headers=$(mktemp)',
+    'trap \'rm -f "$answer" "$headers"\' EXIT',
+    '',
+    '# json_string KEY: the first "KEY": "value" in the last answer.',
+    'json_string() {',
+    '  tr \',{}[]\' \'\\n\\n\\n\\n\\n\' <"$answer" | sed -n \'s/^[[:space:]]*"\'"$1"\'"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p\' | head -n 1',
+    '}',
+    '',
+    '# call METHOD PATH STATUS [JSON]: stops when the platform answers otherwise than in the session.',
+    'call() {',
+    '  if [ $# -gt 3 ]; then',
+    '    status=$(curl -sS -o "$answer" -w \'%{http_code}\' -X "$1" "$base_url$2" -H @"$headers" \\',
+    '      -H \'Content-Type: application/json\' --data-binary "$4")',
+    '  else',
+    '    status=$(curl -sS -o "$answer" -w \'%{http_code}\' -X "$1" "$base_url$2" -H @"$headers")',
+    '  fi',
+    '  echo "$1 $2 -> $status"',
+    '  if [ "$status" != "$3" ]; then',
+    '    echo "Expected $3, got $status: $(head -c 500 "$answer")" >&2',
+    '    exit 1',
+    '  fi',
+    '}',
+    '',
+    "# Step 1 of the page: authenticate, and the API client's tenant as tenant_id.",
+    'printf \'user = "%s:%s"\\n\' "$TENANT_SHELL_CLIENT_ID" "$TENANT_SHELL_CLIENT_SECRET" |',
+    '  curl -sS -f -o "$answer" -K - -X POST "$base_url/idp/token" --data grant_type=client_credentials',
+    'printf \'Authorization: Bearer %s\\n\' "$(json_string access_token)" >"$headers"',
+    'curl -sS -f -o "$answer" -H @"$headers" "$base_url/clients/$client_id"',
+    'tenant_id=$(json_string tenant_id)',
+  );
+  for (const cell of input.plan.cells) {
+    out.push('', ...cellComment(cell.n, cell.input, '#', cell.calls.length));
+    for (const call of cell.calls) out.push(...shCall(call));
+  }
+  out.push('', '# The last answer.', 'cat "$answer"', 'echo');
+  return `${out.join('\n')}\n`;
+}
+
+export function renderScript(language: ScriptLanguage, input: ScriptInput): string {
+  if (language === 'py') return renderPython(input);
+  if (language === 'ts') return renderTypeScript(input);
+  return renderShell(input);
+}
