@@ -14,6 +14,7 @@ import {
   CancelledError,
   NetworkError,
   NotJsonError,
+  ResponseTooLargeError,
   SchemaError,
   TenantShellError,
   TimeoutError,
@@ -72,7 +73,12 @@ export interface ClientOptions {
   dispatcher?: Dispatcher;
   /** Milliseconds "now" for the token's freshness (default Date.now); tests freeze it. */
   clock?: () => number;
+  /** Largest reply body read, in bytes (default 32 MiB); a bigger one is E_TOO_LARGE. */
+  maxResponseBytes?: number;
 }
+
+/** No reply of the platform comes near this (a page of 1000 tenants is about 1 MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
@@ -174,6 +180,38 @@ class CallSignal {
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The dispatcher's answer, or the signal's reason as soon as it aborts. undici honours the
+ * signal once a connection is up, but a request still waiting for its connection (a TLS
+ * handshake that never completes) stays until the connect timeout, 10 s: Ctrl+C must not.
+ */
+function untilAborted(
+  pending: Promise<Dispatcher.ResponseData>,
+  signal: CallSignal,
+): Promise<Dispatcher.ResponseData> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      // Whatever comes later is not read: free its connection.
+      pending.then(
+        (late) => late.body.destroy(),
+        () => undefined,
+      );
+    };
+    signal.addEventListener('abort', onAbort);
+    pending.then(
+      (res) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(res);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function onDeadline(signal: CallSignal): void {
@@ -295,6 +333,7 @@ export class PlatformClient {
   readonly #userAgent: string;
   readonly #timeoutMs: number;
   readonly #connectTimeoutMs: number;
+  readonly #maxResponseBytes: number;
   readonly #retry: RetryPolicy;
   readonly #clock: () => number;
   readonly #dispatcher: Dispatcher;
@@ -330,6 +369,12 @@ export class PlatformClient {
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#timeoutMs = positive(options.timeoutMs, 60_000, 'timeoutMs');
     this.#connectTimeoutMs = positive(options.connectTimeoutMs, 10_000, 'connectTimeoutMs');
+    this.#maxResponseBytes = positive(
+      options.maxResponseBytes,
+      DEFAULT_MAX_RESPONSE_BYTES,
+      'maxResponseBytes',
+      'bytes',
+    );
     this.#retry = retryPolicy(options.retry);
     this.#clock = options.clock ?? Date.now;
     if (options.dispatcher) {
@@ -640,18 +685,21 @@ export class PlatformClient {
       let responseHeaders: Record<string, string>;
       let text: string;
       try {
-        const res = await this.#dispatcher.request({
-          origin: this.origin,
-          path,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body,
-          // undici takes an EventEmitter-shaped signal too; see CallSignal.
-          signal: signal as unknown as AbortSignal,
-        });
+        const res = await untilAborted(
+          this.#dispatcher.request({
+            origin: this.origin,
+            path,
+            method: method as Dispatcher.HttpMethod,
+            headers,
+            body,
+            // undici takes an EventEmitter-shaped signal too; see CallSignal.
+            signal: signal as unknown as AbortSignal,
+          }),
+          signal,
+        );
         statusCode = res.statusCode;
         responseHeaders = flatHeaders(res.headers);
-        text = await res.body.text();
+        text = await readBody(res, this.#maxResponseBytes, method, path);
         // undici frees a keep-alive socket one event-loop turn after the response ends
         // (setImmediate(client[kResume]) in lib/dispatcher/client-h1.js, onMessageComplete), so
         // a call made right after this one would open a second connection. Waiting that turn
@@ -840,11 +888,49 @@ export class PlatformClient {
   }
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+function positive(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+  unit = 'milliseconds',
+): number {
   if (value === undefined) return fallback;
   if (!(value > 0) || !Number.isFinite(value))
-    throw new UsageError(`${name} must be a positive number of milliseconds.`);
+    throw new UsageError(`${name} must be a positive number of ${unit}.`);
   return value;
+}
+
+/**
+ * The reply's text, refusing more than `limit` bytes: a declared length over the limit is refused
+ * before reading; a body without one (chunked) is counted as it comes. Either way the connection
+ * is dropped rather than drained.
+ */
+async function readBody(
+  res: Dispatcher.ResponseData,
+  limit: number,
+  method: string,
+  path: string,
+): Promise<string> {
+  const declared = res.headers['content-length'];
+  if (typeof declared === 'string') {
+    if (Number(declared) > limit) {
+      res.body.destroy();
+      throw new ResponseTooLargeError(method, path, res.statusCode, limit);
+    }
+    // undici stops at the declared length: the body cannot grow past it.
+    return res.body.text();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      res.body.destroy();
+      throw new ResponseTooLargeError(method, path, res.statusCode, limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function mergeHeaders(

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'E_TIMEOUT'
   | 'E_SCHEMA'
   | 'E_NOT_JSON'
+  | 'E_TOO_LARGE'
   | 'E_USAGE'
   | 'E_CANCELLED';
 
@@ -90,7 +91,7 @@ export class ApiError extends TenantShellError {
       init.platformCode && init.platformCode !== String(init.status)
         ? ` (code ${init.platformCode})`
         : '';
-    const said = init.platformMessage ? `: ${oneLine(init.platformMessage)}` : '';
+    const said = init.platformMessage ? `: ${shorten(oneLine(init.platformMessage), 300)}` : '';
     super(
       'E_API',
       `${init.method} ${init.path} answered ${init.status} ${init.explanation.title}${code}${said}`,
@@ -236,4 +237,25 @@ export class NotJsonError extends TenantShellError {
 
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** At most `max` characters, an ellipsis marking a cut (the whole text stays on the error). */
+export function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A reply bigger than the client accepts (a runaway page, a download, not the platform's API). */
+export class ResponseTooLargeError extends TenantShellError {
+  readonly status: number;
+  readonly limitBytes: number;
+
+  constructor(method: string, path: string, status: number, limitBytes: number) {
+    super(
+      'E_TOO_LARGE',
+      `${method} ${path} answered ${status} with more than ${Math.round(limitBytes / 1024 / 1024)} MiB: far larger than any reply of the platform's API, so it was not read.`,
+      'Check the data center URL and any proxy between you and it; for a long list, ask for fewer items per page (limit).',
+    );
+    this.status = status;
+    this.limitBytes = limitBytes;
+  }
 }

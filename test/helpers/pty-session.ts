@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -18,7 +18,12 @@ export class PtySession {
   private exited: Promise<number>;
 
   constructor(args: string[], env: Record<string, string> = {}) {
-    this.home = mkdtempSync(join(tmpdir(), 'tenant-shell-pty-'));
+    // Under the run's artifacts when there are some (test/hardening/global-setup.ts): the
+    // history, profiles and transcript of every session are scanned for secrets at the end.
+    const artifacts = process.env.TENANT_SHELL_TEST_ARTIFACTS;
+    const base = artifacts ? join(artifacts, 'pty') : tmpdir();
+    mkdirSync(base, { recursive: true });
+    this.home = mkdtempSync(join(base, 'tenant-shell-pty-'));
     this.pty = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), ...args], {
       name: 'xterm',
       cols: 120,
@@ -37,7 +42,25 @@ export class PtySession {
     this.pty.onData((data) => {
       this.raw += data;
     });
-    this.exited = new Promise((done) => this.pty.onExit(({ exitCode }) => done(exitCode)));
+    this.exited = new Promise((done) =>
+      this.pty.onExit(({ exitCode }) => {
+        this.keepTranscript();
+        done(exitCode);
+      }),
+    );
+  }
+
+  /** The child's process id (the shell itself, unless a wrapper was spawned). */
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  private keepTranscript(): void {
+    try {
+      writeFileSync(join(this.home, 'transcript.txt'), this.raw);
+    } catch {
+      // the home may be gone already
+    }
   }
 
   /** Everything shown so far, ANSI stripped. */
@@ -84,6 +107,7 @@ export class PtySession {
   }
 
   kill(): void {
+    this.keepTranscript();
     try {
       this.pty.kill();
     } catch {

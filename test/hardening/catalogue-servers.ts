@@ -1,0 +1,190 @@
+// Loopback servers that misbehave like the things integrators meet instead of the platform: a
+// web page, a proxy's error page, a reply of the wrong shape, an endless download, a stall, a
+// redirect. Each answers the token endpoint properly, so a client logs in first and then meets
+// the bad reply on `/api/2/bad/<kind>`; `/api/2/good` answers a valid 2FA status.
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { sendJson, tokenEndpoint } from '../unit/api-test-server.ts';
+
+export const GOOD_STATUS = {
+  mfa_status: 'disabled',
+  users_with_totp_enabled_count: 0,
+  users_count: 3,
+  update_allowed: true,
+};
+
+export interface BadServer {
+  url: string;
+  /** Requests seen, by path. */
+  seen: string[];
+  /** Authorization headers seen on requests that were not for the token. */
+  authorizations: string[];
+  close(): Promise<void>;
+}
+
+const FIFTY_MB = 50 * 1024 * 1024;
+
+function bigBody(res: ServerResponse, declared: boolean): void {
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    ...(declared ? { 'content-length': String(FIFTY_MB) } : {}),
+  });
+  const chunk = Buffer.alloc(1024 * 1024, 0x20);
+  let sent = 0;
+  const pump = () => {
+    while (sent < FIFTY_MB) {
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  res.on('close', () => {
+    sent = FIFTY_MB;
+  });
+  pump();
+}
+
+export async function startBadServer(redirectTo?: () => string): Promise<BadServer> {
+  const issue = { count: 0 };
+  const held = new Set<ServerResponse>();
+  const state: BadServer = { url: '', seen: [], authorizations: [], close: async () => {} };
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const path = req.url ?? '';
+      state.seen.push(path);
+      if (tokenEndpoint(req, res, issue)) return;
+      state.authorizations.push(String(req.headers.authorization ?? ''));
+      const kind = path.replace(/^\/api\/2\/bad\//, '').replace(/\?.*$/, '');
+      switch (path === '/api/2/good' ? 'good' : kind) {
+        case 'good':
+          return sendJson(res, 200, GOOD_STATUS);
+        case 'text':
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          return res.end('OK, all fine');
+        case 'html-502':
+          res.writeHead(502, { 'content-type': 'text/html' });
+          return res.end(
+            '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+          );
+        case 'html-200':
+          res.writeHead(200, { 'content-type': 'text/html' });
+          return res.end('<!doctype html><html><body>Welcome to nginx!</body></html>');
+        case 'wrong-shape':
+          return sendJson(res, 200, { status: 'on', users: 'three' });
+        case 'wrong-types':
+          return sendJson(res, 200, { ...GOOD_STATUS, users_count: '3', mfa_status: 'maybe' });
+        case 'null':
+          return sendJson(res, 200, null);
+        case 'array':
+          return sendJson(res, 200, [GOOD_STATUS]);
+        case 'empty-200':
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '0' });
+          return res.end();
+        case 'truncated-json': {
+          const text = '{"mfa_status": "ena';
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
+          return res.end(text);
+        }
+        case 'binary':
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return res.end(Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x7b]));
+        case 'big-declared':
+          return bigBody(res, true);
+        case 'big-chunked':
+          return bigBody(res, false);
+        case 'stall-headers':
+          held.add(res);
+          return;
+        case 'stall-body':
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
+          res.write('{"mfa_status": "enabled", "users_c');
+          held.add(res);
+          return;
+        case 'redirect-away':
+          res.writeHead(302, { location: `${redirectTo?.() ?? 'http://127.0.0.1:9'}/api/2/good` });
+          return res.end();
+        case 'redirect-same':
+          res.writeHead(307, { location: '/api/2/good' });
+          return res.end();
+        case 'huge-message':
+          return sendJson(res, 400, {
+            error: {
+              code: '1027',
+              message: `Rejected. ${'very long explanation '.repeat(50_000)}`,
+            },
+          });
+        case 'multiline-message':
+          return sendJson(res, 400, {
+            error: {
+              code: '1027',
+              message: 'first line\n\n    at Object.<anonymous>\n    at next',
+            },
+          });
+        case 'weird-envelope':
+          return sendJson(res, 500, { error: { code: 1000, message: ['not', 'a', 'string'] } });
+        case 'unauthorized':
+          return sendJson(res, 401, { error: { code: '401', message: 'Token is invalid.' } });
+        case 'retry-after-forever':
+          return sendJson(
+            res,
+            503,
+            { error: { code: '503', message: 'Maintenance.' } },
+            { 'retry-after': '99999' },
+          );
+        default:
+          return sendJson(res, 404, { error: { code: '404', message: 'No such route.' } });
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return state;
+}
+
+/** A server for the login: answers every path with `answer` (HTML, 404 JSON, another JSON). */
+export async function startOneAnswerServer(
+  answer: (res: ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => answer(res));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Accepts connections and never says a word. */
+export async function startSilentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: NetServer = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
