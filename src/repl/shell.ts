@@ -1,4 +1,5 @@
 import { Console } from 'node:console';
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -199,6 +200,8 @@ function wrapEval(
       return;
     }
     state.controller = new AbortController();
+    // One input may run many calls at once (a tree-wide change), each listening for Ctrl+C.
+    setMaxListeners(0, state.controller.signal);
     state.cells.begin(code);
     const finish: typeof callback = (error, ...rest: unknown[]) => {
       // An unfinished input: the REPL asks for the rest, and the cell waits for it.
