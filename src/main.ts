@@ -105,6 +105,8 @@ async function main(argv: string[]): Promise<number> {
       },
       env: process.env,
       interactive,
+      // The tenant's name is for the prompt: a one-shot run has none, and saves the round trip.
+      describeTenant: !oneShot,
       print,
     });
   const session = await doLogin();

@@ -80,6 +80,8 @@ export interface LoginOptions {
   /** One line for the user (already masked). */
   print: (line: string) => void;
   userAgent?: string;
+  /** Read the home tenant's name and kind for the prompt (default true; one-shot runs skip it). */
+  describeTenant?: boolean;
   timeoutMs?: number;
   connectTimeoutMs?: number;
 }
@@ -419,6 +421,7 @@ class Login {
         tenantId: info.tenant_id,
         source,
       };
+      if (this.#opts.describeTenant === false) return session;
       try {
         const tenant = await getTenant(client, info.tenant_id, this.#signal);
         session.tenantName = tenant.name;

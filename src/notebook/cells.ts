@@ -34,7 +34,12 @@ export interface Cell {
   output?: string;
   error?: CellError;
   calls: NotebookCall[];
+  /** Calls beyond MAX_CALLS_PER_CELL, counted but not kept (a tree-wide change makes thousands). */
+  omittedCalls?: number;
 }
+
+/** Enough to read and replay a cell; past it, a tree-wide change would grow the session with the tree. */
+export const MAX_CALLS_PER_CELL = 1000;
 
 export interface NotebookMeta {
   /** `emulator`, or the data center's host. */
@@ -108,7 +113,10 @@ export class CellStore {
   }
 
   addCall(record: CallRecord): void {
-    this.#open?.calls.push(this.#keepCall(record));
+    const cell = this.#open;
+    if (!cell) return;
+    if (cell.calls.length < MAX_CALLS_PER_CELL) cell.calls.push(this.#keepCall(record));
+    else cell.omittedCalls = (cell.omittedCalls ?? 0) + 1;
   }
 
   addPrinted(line: string): void {

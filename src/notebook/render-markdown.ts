@@ -77,7 +77,13 @@ function renderCell(cell: Cell): string {
   }
   if (cell.error) parts.push('', `Err[${cell.n}]:`, '', fence(cell.error.text, 'text'));
   if (cell.calls.length > 0) {
-    parts.push('', `HTTP calls (${cell.calls.length}):`, '', ...cell.calls.map(renderCall));
+    const omitted = cell.omittedCalls ? `, and ${cell.omittedCalls} more not kept` : '';
+    parts.push(
+      '',
+      `HTTP calls (${cell.calls.length}${omitted}):`,
+      '',
+      ...cell.calls.map(renderCall),
+    );
   }
   return parts.join('\n');
 }

@@ -8,7 +8,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { TenantShellError } from '../../src/api/errors.ts';
 import { Redactor } from '../../src/api/redact.ts';
 import type { CallRecord } from '../../src/api/request-log.ts';
-import { type Cell, CellStore, type Notebook } from '../../src/notebook/cells.ts';
+import {
+  type Cell,
+  CellStore,
+  MAX_CALLS_PER_CELL,
+  type Notebook,
+} from '../../src/notebook/cells.ts';
 import { compareCells, Normaliser } from '../../src/notebook/compare.ts';
 import { historyLines } from '../../src/notebook/history.ts';
 import { parseIpynb, parseMarkdown } from '../../src/notebook/parse-notebook.ts';
@@ -168,6 +173,24 @@ describe('Markdown and ipynb, written and read back', () => {
         original.calls.map((c) => [c.method, c.path, c.status]),
       );
     }
+  });
+
+  it('keeps the first MAX_CALLS_PER_CELL calls of a cell and counts the rest', () => {
+    const store = new CellStore({
+      redact: (t) => t,
+      formatValue: (v) => String(v),
+      describeError: () => ({ name: 'E', message: '', text: '' }),
+    });
+    store.begin('await setMfa(true, {subtree: true, yes: true})');
+    for (let i = 0; i < MAX_CALLS_PER_CELL + 25; i++) {
+      store.addCall(record({ method: 'PUT', path: `/api/2/tenants/${i}/mfa/status`, status: 200 }));
+    }
+    const cell = store.succeed('done');
+    expect(cell?.calls).toHaveLength(MAX_CALLS_PER_CELL);
+    expect(cell?.omittedCalls).toBe(25);
+    expect(renderMarkdown(notebookOf(store), 'x.md')).toContain(
+      `HTTP calls (${MAX_CALLS_PER_CELL}, and 25 more not kept):`,
+    );
   });
 
   it('a fence inside an output does not end its block', () => {
