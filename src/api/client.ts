@@ -12,7 +12,6 @@ import {
   ApiError,
   AuthError,
   CancelledError,
-  NetworkError,
   NotJsonError,
   ResponseTooLargeError,
   SchemaError,
@@ -21,6 +20,7 @@ import {
   UsageError,
 } from './errors.ts';
 import { explain } from './explain.ts';
+import { networkError } from './network-error.ts';
 import { acquirePool, type PoolLease } from './pool.ts';
 import { maskAuthorization, maskSecret, Redactor, redactBody } from './redact.ts';
 import type { CallAuth, CallListener, CallRecord } from './request-log.ts';
@@ -1025,96 +1025,4 @@ function authError(
     `Login to ${host} failed: ${code}: ${what}${said}.`,
     hint,
   );
-}
-
-const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS_|ERR_SSL_)/;
-
-function networkError(
-  error: unknown,
-  host: string,
-  connectTimeoutMs: number,
-  timeoutMs: number,
-  method: string,
-): TenantShellError {
-  const err = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
-  const raw = typeof err?.code === 'string' ? err.code : undefined;
-  const inner = typeof err?.cause?.code === 'string' ? err.cause.code : undefined;
-  const code = raw === 'UND_ERR_SOCKET' && inner ? inner : (raw ?? inner);
-  const options = { cause: error };
-  switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return new TimeoutError('connect', connectTimeoutMs, host, options);
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return new TimeoutError('call', timeoutMs, host, options);
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new NetworkError(
-        host,
-        code,
-        `Cannot find the host ${host} (DNS lookup failed).`,
-        'Check the spelling of the data center URL, your network, and HTTPS_PROXY if you need a proxy.',
-        options,
-      );
-    case 'ECONNREFUSED':
-      return new NetworkError(
-        host,
-        code,
-        `${host} refused the connection.`,
-        'Check the URL and port; for the embedded emulator, is it still running?',
-        options,
-      );
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-    case 'ECONNABORTED':
-      return new NetworkError(
-        host,
-        code,
-        `The connection to ${host} was dropped (${code}).`,
-        method === 'POST' || method === 'DELETE'
-          ? 'A POST or DELETE is not repeated automatically: check whether it took effect before sending it again.'
-          : 'Try again; a proxy or firewall may be cutting connections.',
-        options,
-      );
-    case 'ENETUNREACH':
-    case 'EHOSTUNREACH':
-    case 'ETIMEDOUT':
-      return new NetworkError(
-        host,
-        code,
-        `${host} cannot be reached (${code}).`,
-        'Check your network connection and proxy settings (HTTPS_PROXY).',
-        options,
-      );
-    case 'EPROTO':
-    case 'ERR_SSL_WRONG_VERSION_NUMBER':
-      return new NetworkError(
-        host,
-        code,
-        `${host} did not answer with TLS (https).`,
-        'If it is a local emulator, use http://; otherwise check the port and any proxy.',
-        options,
-      );
-    case 'UND_ERR_CLOSED':
-    case 'UND_ERR_DESTROYED':
-      return new UsageError('This client is closed; log in again.', '', options);
-    default:
-      if (code && TLS_CODES.test(code)) {
-        return new NetworkError(
-          host,
-          code,
-          `The TLS certificate of ${host} could not be verified (${code}).`,
-          'Behind a TLS-inspecting proxy? Save its CA certificate as PEM and start with NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
-          options,
-        );
-      }
-      return new NetworkError(
-        host,
-        code,
-        `The request to ${host} failed: ${typeof err?.message === 'string' ? err.message : String(error)}${code ? ` (${code})` : ''}.`,
-        'Check your network connection and the data center URL.',
-        options,
-      );
-  }
 }

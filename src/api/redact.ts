@@ -1,5 +1,7 @@
 // Masking of credentials, in the spirit of stripe-cli's pkg/stripe/verbosetransport.go: the
 // Authorization header keeps its scheme and a short, harmless prefix; everything else goes.
+// Two nets over free text: `Redactor` (the shell's, by the live secrets it knows) and
+// `redact`/`SecretKeeper` (the login's, which also masks whatever merely looks like a secret).
 
 import { inspect } from 'node:util';
 
@@ -19,7 +21,7 @@ export function maskSecret(secret: string | undefined | null): string {
   const dot = secret.indexOf('.');
   let keep: number;
   if (dot > 16 && JWT_HEADER.test(secret.slice(0, dot))) keep = 16;
-  else if (secret.length >= 40) keep = 12;
+  // Anything else (a client secret, a password) shows at most 4 characters, enough to tell two apart.
   else if (secret.length >= 20) keep = 4;
   else keep = 0;
   return keep === 0 ? MASK : secret.slice(0, keep) + ELLIPSIS;
@@ -153,5 +155,62 @@ export class Redactor {
 
   toJSON(): { secrets: number } {
     return { secrets: this.#secrets.size };
+  }
+}
+
+// The login's net: it prints messages about what the user typed (a URL, a client id) before
+// any client exists, so besides the secrets it was told about it masks anything that looks like
+// one (a JWT, a Bearer or Basic credential, a long run of key-like characters). A UUID, the
+// shape of client ids and tenant ids, is not a secret and stays readable.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+// 24+ key-like characters, with at least one digit and one letter. Slashes and '=' end a run,
+// so a request path with a UUID in it (`/tenants/<uuid>`) stays readable.
+const KEY_LIKE =
+  /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}(?![A-Za-z0-9_-])/g;
+// ...of which one dash- or underscore-free piece of 16+ mixes letters and digits: a hex or
+// base64 key does, a hyphenated name (`tenant-shell-login-Xk3aBc`) or a UUID does not.
+const KEY_PIECE = /^(?=.*\d)(?=.*[A-Za-z]).{16,}$/;
+// Secret-looking assignments in form bodies or query strings.
+const ASSIGNMENT = /\b(client_secret|password|access_token|id_token|secret|token)=([^&\s]+)/gi;
+
+function looksLikeKey(run: string): boolean {
+  return !UUID.test(run) && run.split(/[-_]/).some((piece) => KEY_PIECE.test(piece));
+}
+
+/** Masks, whole, whatever in `text` looks like a credential, known or not. */
+export function maskLookalikes(text: string): string {
+  return text
+    .replace(JWT, MASK)
+    .replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
+    .replace(ASSIGNMENT, (_m, key: string) => `${key}=${MASK}`)
+    .replace(KEY_LIKE, (match) => (looksLikeKey(match) ? MASK : match));
+}
+
+/** `text` with the given secrets (any length, longest first) and every lookalike masked whole. */
+export function redact(text: string, knownSecrets: Iterable<string | undefined> = []): string {
+  let out = text;
+  const secrets = [...knownSecrets].filter((s): s is string => typeof s === 'string' && s !== '');
+  // Longest first, so a secret containing another is masked whole.
+  secrets.sort((a, b) => b.length - a.length);
+  for (const secret of secrets) out = out.split(secret).join(MASK);
+  return maskLookalikes(out);
+}
+
+/**
+ * The login's memory of what it must never print. Unlike `Redactor` it masks secrets of any
+ * length (an administrator's short password included) and keeps no prefix of any.
+ */
+export class SecretKeeper {
+  readonly #secrets = new Set<string>();
+
+  add(...values: Array<string | undefined>): void {
+    for (const value of values) if (value) this.#secrets.add(value);
+  }
+
+  redact(text: string): string {
+    return redact(text, this.#secrets);
   }
 }

@@ -5,10 +5,10 @@
 
 import { confirm, input, password, select } from '@inquirer/prompts';
 import { CancelledError } from '../api/errors.ts';
+import { redact } from '../api/redact.ts';
 import { normaliseDataCenterUrl } from '../api/url.ts';
 import { isPromptCancellation, LOGIN_CANCELLED } from './cancel.ts';
 import { PROFILE_NAME, type ProfileEntry } from './profiles.ts';
-import { redact } from './redact.ts';
 
 /** Inquirer's context argument (input, output, signal, clearPromptOnDone). */
 export type PromptContext = NonNullable<Parameters<typeof input>[1]>;

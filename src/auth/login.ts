@@ -19,6 +19,7 @@ import {
   TimeoutError,
   UsageError,
 } from '../api/errors.ts';
+import { SecretKeeper } from '../api/redact.ts';
 import { API_PATH, normaliseDataCenterUrl } from '../api/url.ts';
 import { isPromptCancellation, LOGIN_CANCELLED } from './cancel.ts';
 import {
@@ -32,7 +33,6 @@ import {
 } from './credential-sources.ts';
 import type { PromptContext } from './login-questions.ts';
 import { loadProfiles, type ProfileStore, pickProfile, saveProfile } from './profiles.ts';
-import { SecretKeeper } from './redact.ts';
 
 export type { AuthFlags, Env } from './credential-sources.ts';
 export type { PromptContext } from './login-questions.ts';
@@ -171,6 +171,8 @@ class Login {
     if (error instanceof Error) {
       const masked = this.#secrets.redact(error.message);
       if (masked !== error.message) error.message = masked;
+      // V8 wrote the stack from the original message: --debug prints it.
+      if (error.stack) error.stack = this.#secrets.redact(error.stack);
     }
     return error;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, redact, SecretKeeper } from '../../src/auth/redact.ts';
+import { MASK, redact, SecretKeeper } from '../../src/api/redact.ts';
 
 describe('redact', () => {
   it('masks the secrets it is told about, longest first', () => {
