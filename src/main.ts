@@ -166,7 +166,8 @@ async function main(argv: string[]): Promise<number> {
   await new Promise<void>((resolve) => server.on('exit', resolve));
   let status = 0;
   if (flags.save) status = await saveOnExit(flags.save, state.saveSource(), print);
-  await session.emulator?.close();
+  // The current session: `.login` may have replaced the first one (and closed its emulator).
+  await state.session.emulator?.close();
   return status;
 }
 

@@ -181,7 +181,12 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
         const previous = state.session;
         state.attach(next);
         deps.seed();
-        if (previous !== next) await previous.client.close().catch(() => {});
+        if (previous !== next) {
+          await previous.client.close().catch(() => {});
+          // An emulator the previous login started serves nobody now, and would keep the
+          // process alive after .exit (main closes only the current session's).
+          await previous.emulator?.close().catch(() => {});
+        }
         write(`Logged in: ${next.dataCenter.label}, tenant_id = '${next.tenantId}'.`);
       });
     },
