@@ -2,11 +2,13 @@
 // then rename), rewritten at most twice a second while the run goes on, so a killed process
 // leaves the last complete state behind. `resume` reads it back. It holds ids, names, states and
 // reasons: never a token or a secret.
+import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../api/errors.ts';
+import { onTerminate } from '../lifecycle.ts';
 import type { PlanEntry } from './plan.ts';
 
 export const REPORT_FORMAT = 'tenant-shell/mfa-report';
@@ -107,6 +109,7 @@ export class ReportWriter {
   #timer: NodeJS.Timeout | undefined;
   #lastWrite = 0;
   #error: unknown;
+  readonly #unregister: () => void;
 
   private constructor(
     path: string,
@@ -118,6 +121,8 @@ export class ReportWriter {
     this.#head = head;
     this.#entries = entries;
     this.#intervalMs = intervalMs;
+    // Killed with SIGTERM/SIGHUP mid-run: leave the report complete and marked interrupted.
+    this.#unregister = onTerminate(() => this.#writeNowSync('interrupted'));
   }
 
   /** Writes the first version (so a failure to write stops the run before its first call). */
@@ -152,6 +157,7 @@ export class ReportWriter {
   /** Writes now (after any write under way) and reports a write failure, if one happened. */
   async flush(status?: ReportData['status']): Promise<void> {
     if (status) this.#status = status;
+    if (status && status !== 'running') this.#unregister();
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -162,16 +168,28 @@ export class ReportWriter {
     if (this.#error) throw this.#error;
   }
 
-  async #write(): Promise<void> {
-    if (!this.#dirty) return;
-    this.#dirty = false;
+  #text(): string {
     const data: ReportData = {
       ...this.#head,
       updated_at: new Date().toISOString(),
       status: this.#status,
       tenants: this.#entries,
     };
-    const run = atomicWrite(this.path, `${JSON.stringify(data, null, 1)}\n`);
+    return `${JSON.stringify(data, null, 1)}\n`;
+  }
+
+  /** The last word before the process ends: synchronous, still whole-or-nothing. */
+  #writeNowSync(status: ReportData['status']): void {
+    this.#status = status;
+    const tmp = `${this.path}.${process.pid}.exit.tmp`;
+    writeFileSync(tmp, this.#text(), { mode: 0o600 });
+    renameSync(tmp, this.path);
+  }
+
+  async #write(): Promise<void> {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const run = atomicWrite(this.path, this.#text());
     this.#writing = run;
     try {
       await run;
@@ -196,9 +214,12 @@ async function atomicWrite(path: string, text: string): Promise<void> {
   try {
     await fd.writeFile(text);
     await fd.sync();
-  } finally {
+  } catch (error) {
     await fd.close();
+    await rm(tmp, { force: true });
+    throw error;
   }
+  await fd.close();
   try {
     await rename(tmp, path);
   } catch (error) {

@@ -5,28 +5,15 @@
 // terminal is given back, and the process exits with the conventional 128 + signal number.
 import { writeFileSync } from 'node:fs';
 import type { REPLServer } from 'node:repl';
+import { runTerminateHooks } from '../lifecycle.ts';
 
 const SIGNALS = { SIGTERM: 15, SIGHUP: 1 } as const;
-
-/** Synchronous clean-ups run on SIGTERM/SIGHUP before exiting (e.g. a report marked interrupted). */
-const cleanups = new Set<() => void>();
-
-export function onTerminate(cleanup: () => void): () => void {
-  cleanups.add(cleanup);
-  return () => cleanups.delete(cleanup);
-}
 
 export function installSignalHandlers(server: REPLServer, historyFile: string | null): void {
   const handlers: Array<[NodeJS.Signals, () => void]> = [];
   for (const [name, number] of Object.entries(SIGNALS) as Array<[NodeJS.Signals, number]>) {
     const handler = () => {
-      for (const cleanup of cleanups) {
-        try {
-          cleanup();
-        } catch {
-          // Leaving anyway: one failing clean-up must not stop the others.
-        }
-      }
+      runTerminateHooks(); // e.g. a tree-wide change's report, marked interrupted
       const history = (server as unknown as { history?: string[] }).history;
       if (historyFile && Array.isArray(history) && history.length > 0) {
         try {

@@ -185,6 +185,8 @@ describe('the shell on SIGTERM and SIGHUP', () => {
       expect(statSync(shell.history).mode & 0o777).toBe(0o600);
       const kept = ReportData.parse(safeJson(report));
       expect(kept.tenants.length).toBeGreaterThan(0);
+      // Written on the way out, so a resume knows the run did not finish.
+      expect(kept.status).toBe('interrupted');
       expect(text).not.toMatch(/2FA (enabled|disabled) for \d+ tenants/);
       recordFigures('signals', { [`${signal}_exit_code`]: signal === 'SIGTERM' ? 143 : 129 });
     }, 40_000);
