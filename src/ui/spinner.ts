@@ -11,10 +11,14 @@ export async function withSpinner<T>(text: string, work: () => Promise<T>): Prom
   // Short calls finish before the spinner would be seen: only show it after 150 ms.
   let spinner: Ora | undefined;
   let cancelled = false;
-  const timer = setTimeout(async () => {
-    const { default: ora } = await import('ora');
-    if (cancelled) return;
-    spinner = ora({ text, stream, discardStdin: false, hideCursor: false }).start();
+  const timer = setTimeout(() => {
+    import('ora').then(
+      ({ default: ora }) => {
+        if (!cancelled)
+          spinner = ora({ text, stream, discardStdin: false, hideCursor: false }).start();
+      },
+      () => undefined, // a spinner is a nicety: the call goes on without one
+    );
   }, 150);
   try {
     return await work();
