@@ -170,7 +170,7 @@ export async function benchMemory(): Promise<string> {
       rows,
     ),
     '',
-    `The helper alone (in the benchmark's process, no shell around it) keeps ${fmt.mib(Math.max(0, helperSmall))} after a 1,000-customer change and ${fmt.mib(Math.max(0, helperLarge))} after a 10,000-customer one: its per-tenant state (the plan entries the report serialises) is released with the call. What the shell keeps beyond that grows with the number of calls: the notebook's cell store records every call of the cell (about 1 KB each).`,
+    `The helper alone (in the benchmark's process, no shell around it) keeps ${fmt.mib(Math.max(0, helperSmall))} after a 1,000-customer change and ${fmt.mib(Math.max(0, helperLarge))} after a 10,000-customer one: its per-tenant state (the plan entries the report serialises) is released with the call. Beyond that the shell keeps, per cell, at most 1,000 calls and 20 items of each listing reply (the notebook's record of the cell).`,
     '',
     `Targets: idle under 100 MB: **${fmt.mib(idleWorst)}** (${idleWorst < 100 * 1024 * 1024 ? 'met' : `missed by ${fmt.mib(idleWorst - 100 * 1024 * 1024)}`}); no growth with the tree beyond the report: the retained heap grew by **${fmt.mib(heapGrowth)}** from 1,000 to 10,000 customers, for a report ${fmt.mib(reportGrowth)} larger on disk; RSS also keeps the peak of the listing pages, which Node does not hand back.`,
   ].join('\n');

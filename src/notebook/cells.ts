@@ -38,6 +38,20 @@ export interface Cell {
   omittedCalls?: number;
 }
 
+/** Items of a collection reply a cell keeps: a listing of 10,000 tenants is not notebook material. */
+export const MAX_ITEMS_PER_REPLY = 20;
+
+/** A `{items: [...]}` reply cut to its first items, saying how many were left out. */
+function shortened(body: unknown): unknown {
+  const items = (body as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items) || items.length <= MAX_ITEMS_PER_REPLY) return body;
+  return {
+    ...(body as object),
+    items: items.slice(0, MAX_ITEMS_PER_REPLY),
+    items_not_kept: items.length - MAX_ITEMS_PER_REPLY,
+  };
+}
+
 /** Enough to read and replay a cell; past it, a tree-wide change would grow the session with the tree. */
 export const MAX_CALLS_PER_CELL = 1000;
 
@@ -178,7 +192,8 @@ export class CellStore {
     if (record.status !== undefined) call.status = record.status;
     if (record.contentType !== undefined) call.contentType = record.contentType;
     if (record.requestBody !== undefined) call.requestBody = redact(record.requestBody);
-    if (record.responseBody !== undefined) call.responseBody = redact(record.responseBody);
+    if (record.responseBody !== undefined)
+      call.responseBody = redact(shortened(record.responseBody));
     if (record.error) {
       call.error = {
         code: record.error.code,

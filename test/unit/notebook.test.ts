@@ -12,6 +12,7 @@ import {
   type Cell,
   CellStore,
   MAX_CALLS_PER_CELL,
+  MAX_ITEMS_PER_REPLY,
   type Notebook,
 } from '../../src/notebook/cells.ts';
 import { compareCells, Normaliser } from '../../src/notebook/compare.ts';
@@ -173,6 +174,25 @@ describe('Markdown and ipynb, written and read back', () => {
         original.calls.map((c) => [c.method, c.path, c.status]),
       );
     }
+  });
+
+  it('keeps the first MAX_ITEMS_PER_REPLY items of a listing and counts the rest', () => {
+    const store = new CellStore({
+      redact: (t) => t,
+      formatValue: (v) => String(v),
+      describeError: () => ({ name: 'E', message: '', text: '' }),
+    });
+    store.begin('await listTenants()');
+    const items = Array.from({ length: MAX_ITEMS_PER_REPLY + 7 }, (_, i) => ({ id: `t${i}` }));
+    store.addCall(
+      record({ method: 'GET', path: '/api/2/tenants', status: 200, responseBody: { items } }),
+    );
+    const body = store.succeed('done')?.calls[0]?.responseBody as {
+      items: unknown[];
+      items_not_kept: number;
+    };
+    expect(body.items).toHaveLength(MAX_ITEMS_PER_REPLY);
+    expect(body.items_not_kept).toBe(7);
   });
 
   it('keeps the first MAX_CALLS_PER_CELL calls of a cell and counts the rest', () => {
