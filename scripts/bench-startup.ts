@@ -163,7 +163,11 @@ export async function benchStartup(): Promise<string> {
     const pyVersion = spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim();
     const rows = [
       ['`node -e 0` (the floor)', fmt.ms(floor), ''],
-      [`${pyVersion} + requests: the same 6 calls (the interpreter itself, not a shim)`, fmt.ms(py), ''],
+      [
+        `${pyVersion} + requests: the same 6 calls (the interpreter itself, not a shim)`,
+        fmt.ms(py),
+        '',
+      ],
       [
         `one-shot: \`tenant-shell --url … --client-id … --yes --eval "await setMfa(…, {tenant: id})"\` (bundle)`,
         fmt.ms(shot),
