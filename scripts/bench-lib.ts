@@ -1,6 +1,7 @@
 // What the benchmarks share: the emulator as a separate process, a logged-in helper session,
 // medians, Markdown tables. Loopback only; every child is killed when its measurement ends.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PlatformClient } from '../src/api/client.ts';
@@ -92,6 +93,24 @@ export async function helperSession(
     note: () => {},
   };
   return { session, client };
+}
+
+/** The environment of a shell under measurement: its own home, no colour, only the secret it needs. */
+export function shellEnv(
+  home: string,
+  clientSecret: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    TERM: 'xterm',
+    NO_COLOR: '1',
+    TENANT_SHELL_HISTORY: join(home, 'history'),
+    TENANT_SHELL_CONFIG_DIR: join(home, 'config'),
+    TENANT_SHELL_CLIENT_SECRET: clientSecret,
+    ...extra,
+  };
 }
 
 export function median(values: number[]): number {

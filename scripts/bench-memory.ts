@@ -17,6 +17,7 @@ import {
   LATENCY,
   log,
   ROOT,
+  shellEnv,
   startEmulatorProcess,
   table,
 } from './bench-lib.ts';
@@ -73,15 +74,10 @@ class Shell {
 
 async function measure(customers: number) {
   const emu = await startEmulatorProcess({ tenants: customers });
-  const shell = new Shell(['--url', emu.url, '--client-id', emu.client_id], {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    TERM: 'xterm',
-    NO_COLOR: '1',
-    TENANT_SHELL_HISTORY: join(home, 'history'),
-    TENANT_SHELL_CONFIG_DIR: join(home, 'config'),
-    TENANT_SHELL_CLIENT_SECRET: emu.client_secret,
-  });
+  const shell = new Shell(
+    ['--url', emu.url, '--client-id', emu.client_id],
+    shellEnv(home, emu.client_secret),
+  );
   try {
     await shell.waitFor(/› $/, 20_000);
     await new Promise((r) => setTimeout(r, 500));

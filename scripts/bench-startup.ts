@@ -16,6 +16,7 @@ import {
   median,
   ROOT,
   realPython,
+  shellEnv,
   startEmulatorProcess,
   table,
 } from './bench-lib.ts';
@@ -25,16 +26,7 @@ const RUNS = 9;
 const home = mkdtempSync(join(tmpdir(), 'tenant-shell-startup-'));
 
 function env(emu: EmulatorProcess, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    TERM: 'xterm',
-    NO_COLOR: '1',
-    TENANT_SHELL_HISTORY: join(home, 'history'),
-    TENANT_SHELL_CONFIG_DIR: join(home, 'config'),
-    TENANT_SHELL_CLIENT_SECRET: emu.client_secret,
-    ...extra,
-  };
+  return shellEnv(home, emu.client_secret, extra);
 }
 
 /** Spawn to exit, in ms; throws on a non-zero exit. */
