@@ -7,7 +7,7 @@ const USAGE = `tenant-shell: a shell for the cloud platform's account-management
 Usage:
   tenant-shell                 log in (questions), then a REPL
   tenant-shell --emulator      log in to the embedded emulator without asking
-  tenant-shell --eval CODE     log in, run CODE, print the result, exit (0, or 1 on error)
+  tenant-shell --eval CODE     log in, run CODE as one cell, print its result, exit
   tenant-shell --run FILE      log in, replay a saved notebook (.md or .ipynb) cell by cell
 
 Login:
@@ -21,6 +21,13 @@ Shell:
   --eval, -e CODE      one-shot mode       --json     print the result as JSON
   --yes, -y            answer yes to confirmations
   --verbose            log every call       --debug    stack traces on errors
+
+One-shot (--eval): stdout holds only the result (a string as it is; JSON with --json); what
+the code prints, the helpers' remarks and errors go to stderr, masked like everything else.
+Exit 0 when the code succeeded; 1 when it threw, an error escaped it, its result has no JSON
+form under --json, or a tree-wide change it ran ended with failed tenants; 130 after Ctrl+C
+(SIGINT), 143 after SIGTERM, each once the summary, the report and the call that finishes the
+work are on stderr. Work the code starts without awaiting it is not waited for.
 
 Notebooks:
   --save FILE          save the session on exit (or after --eval / --run): .md, .ipynb,
@@ -115,14 +122,26 @@ async function main(argv: string[]): Promise<number> {
       `Logged in to ${session.dataCenter.label}: tenant '${session.tenantName}' (${session.tenantKind}).`,
     );
 
-  if (oneShot)
-    return runOneShot(session, flags.eval ?? '', {
-      json: !!flags.json,
-      yes: !!flags.yes,
-      debug: !!flags.debug,
-      verbose: !!flags.verbose,
-      save: flags.save,
-    });
+  if (oneShot) {
+    const { runOneShot } = await import('./one-shot.ts');
+    try {
+      return await runOneShot(
+        session,
+        flags.eval ?? '',
+        {
+          json: !!flags.json,
+          yes: !!flags.yes,
+          debug: !!flags.debug,
+          verbose: !!flags.verbose,
+          save: flags.save,
+        },
+        (file, runner) => saveOnExit(file, runner.state.saveSource(), print),
+      );
+    } finally {
+      await session.client.close().catch(() => {});
+      await session.emulator?.close();
+    }
+  }
 
   if (replay !== undefined) {
     const { replayNotebook } = await import('./notebook/replay.ts');
@@ -204,47 +223,6 @@ async function saveOnExit(
     print(error instanceof TenantShellError ? `✖ ${error.message}` : String(error));
     return 1;
   }
-}
-
-async function runOneShot(
-  session: Session,
-  code: string,
-  opts: { json: boolean; yes: boolean; debug: boolean; verbose: boolean; save?: string },
-): Promise<number> {
-  const { createRuntime } = await import('./repl/runtime.ts');
-  const { evaluate } = await import('./one-shot.ts');
-  const { formatResult } = await import('./ui/format.ts');
-  const { renderError } = await import('./ui/render-error.ts');
-  // The REPL's context without the REPL: side remarks on stderr, the result alone on stdout.
-  const { state, seed } = createRuntime({
-    session,
-    input: process.stdin,
-    output: process.stderr,
-    terminal: false,
-    verbose: opts.verbose,
-    assumeYes: opts.yes,
-  });
-  seed();
-  let status = 0;
-  // The code is cell 1, so --save keeps it with its result and calls.
-  state.cells.begin(code);
-  try {
-    const value = await evaluate(code);
-    state.cells.succeed(value);
-    const text = opts.json ? JSON.stringify(value ?? null, null, 2) : formatResult(value, false);
-    if (value !== undefined || opts.json) process.stdout.write(`${state.redact(text)}\n`);
-  } catch (error) {
-    state.cells.fail(error);
-    process.stderr.write(`${state.redact(renderError(error, opts.debug))}\n`);
-    status = 1;
-  }
-  if (opts.save) {
-    const print = (line: string) => process.stderr.write(`${line}\n`);
-    status = Math.max(status, await saveOnExit(opts.save, state.saveSource(), print));
-  }
-  await session.client.close();
-  await session.emulator?.close();
-  return status;
 }
 
 main(process.argv.slice(2)).then(

@@ -3,6 +3,7 @@
 // undici's EnvHttpProxyAgent; loopback (the emulator) always goes direct.
 
 import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import { keepParserInBaselineTier } from './wasm-tiering.ts';
 
 export interface PoolLease {
   readonly dispatcher: Dispatcher;
@@ -25,6 +26,7 @@ function proxyConfigured(): boolean {
 }
 
 function create(entry: Entry, loopback: boolean, connectTimeoutMs: number): Dispatcher {
+  keepParserInBaselineTier();
   // TLS verification stays on: custom CAs come through NODE_EXTRA_CA_CERTS, read by Node itself.
   const base = buildConnector({ timeout: connectTimeoutMs });
   const connect: buildConnector.connector = (options, callback) =>

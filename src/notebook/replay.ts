@@ -1,19 +1,16 @@
 // `tenant-shell --run FILE.md|.ipynb [--check] [--save OUT]`: a saved notebook's cells, in
-// order, against the current login, through the same REPL and helpers as a typed session (so
-// `const` declarations, top-level await and `Out[n]` behave as they did). No questions are
+// order, against the current login, through the one cell runner every front end uses (so
+// declarations, top-level await and `Out[n]` behave as they did when typed). No questions are
 // asked: a confirmation needs `--yes` or `{yes: true}` in the cell, as in one-shot mode.
 //
 // It stops at the first cell that fails where the notebook recorded no error; a cell recorded
 // with an error may fail again (that is what it showed). With --check, each cell is compared
 // with its recording (compare.ts says what counts as a difference).
 
-import { type REPLServer, Recoverable } from 'node:repl';
-import { PassThrough } from 'node:stream';
 import type { Session } from '../auth/login.ts';
-import { uncaught } from '../repl/runtime.ts';
-import { startShell } from '../repl/shell.ts';
-import { isShellError } from '../ui/render-error.ts';
-import type { Cell, CellStore, Notebook } from './cells.ts';
+import { CellRunner } from '../cell/runner.ts';
+import { shownError } from '../cell/state.ts';
+import type { Cell, Notebook } from './cells.ts';
 import { compareCells, describeDifference, Normaliser } from './compare.ts';
 import { readNotebook } from './parse-notebook.ts';
 import { saveNotebook } from './save.ts';
@@ -47,56 +44,15 @@ function showOutput(cell: Cell): string | undefined {
     : `Out[${cell.n}]: ${cell.output}`;
 }
 
-/** Evaluates one input as if typed, and answers the cell the store kept for it. */
-function runCell(
-  server: REPLServer,
-  cells: CellStore,
-  input: string,
-  print: (l: string) => void,
-): Promise<Cell> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const stop = cells.onFinish((cell, outcome) => {
-      stop();
-      settled = true;
-      const repl = server as unknown as { last: unknown; underscoreAssigned?: boolean };
-      // What the REPL does after a typed input: `_` is the last value.
-      if (!('error' in outcome) && !repl.underscoreAssigned) repl.last = outcome.value;
-      resolve(cell);
-    });
-    server.eval(`${input}\n`, server.context, 'repl', (error) => {
-      if (settled) {
-        // Errors the shell did not show itself (a syntax error): as the REPL would.
-        if (error && !(error instanceof Recoverable) && !isShellError(error))
-          print(uncaught(error));
-        return;
-      }
-      stop();
-      // An input that never completes (a cut-off notebook): a cell that fails with a sentence.
-      const n = cells.next;
-      cells.begin(input);
-      resolve(
-        cells.fail(
-          new SyntaxError(`cell [${n}] is incomplete: the code ends before it is finished`),
-        ) ?? ({ n, input, printed: [], calls: [] } as Cell),
-      );
-    });
-  });
-}
-
 export async function replayNotebook(options: ReplayOptions): Promise<number> {
   const notebook = options.notebook ?? (await readNotebook(options.file));
-  const { server, state } = startShell({
+  const runner = new CellRunner({
     session: options.session,
-    input: new PassThrough(),
-    output: options.output,
-    terminal: false,
-    historyFile: null,
-    prompt: false,
-    debug: options.debug,
+    print: (text) => options.output.write(text),
     verbose: options.verbose,
     assumeYes: options.assumeYes,
   });
+  const { state } = runner;
   const print = (line: string) => options.output.write(`${state.redact(line)}\n`);
   const sides = { recorded: new Normaliser(), now: new Normaliser() };
   const differing: number[] = [];
@@ -107,7 +63,10 @@ export async function replayNotebook(options: ReplayOptions): Promise<number> {
     for (const recorded of notebook.cells) {
       state.cells.numberNext(recorded.n);
       print(showInput(recorded));
-      const cell = await runCell(server, state.cells, recorded.input, print);
+      const outcome = await runner.run(recorded.input, { complete: true });
+      if (outcome.status === 'incomplete') throw new Error('a complete cell cannot be incomplete');
+      const { cell } = outcome;
+      if (outcome.status === 'error') print(shownError(outcome.error, cell, options.debug));
       const shown = showOutput(cell);
       if (shown) print(shown);
       if (options.check) {
@@ -150,7 +109,7 @@ export async function replayNotebook(options: ReplayOptions): Promise<number> {
       }
     }
   } finally {
-    server.close();
+    runner.dispose();
   }
   return status;
 }

@@ -2,6 +2,7 @@ import type { REPLServer } from 'node:repl';
 import { maskSecret } from '../api/redact.ts';
 import { toCurl } from '../api/request-log.ts';
 import type { Session } from '../auth/login.ts';
+import type { ShellState } from '../cell/state.ts';
 import { historyLines } from '../notebook/history.ts';
 import { saveNotebook } from '../notebook/save.ts';
 import { runGuide } from '../steps/guide.ts';
@@ -10,7 +11,6 @@ import type { StepSession } from '../steps/session.ts';
 import type { Asker } from '../ui/asker.ts';
 import { renderError } from '../ui/render-error.ts';
 import { type PromptStreams, withTerminal } from '../ui/terminal-handoff.ts';
-import type { ShellState } from './runtime.ts';
 
 interface CommandDeps {
   state: ShellState;

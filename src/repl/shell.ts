@@ -1,21 +1,20 @@
-import { Console } from 'node:console';
-import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import repl, { type REPLServer, Recoverable } from 'node:repl';
-import { Writable } from 'node:stream';
-import { stripVTControlCharacters } from 'node:util';
+import type { ReadStream } from 'node:tty';
 import type { Session } from '../auth/login.ts';
+import { CellRunner } from '../cell/runner.ts';
+import { type ShellState, shownError } from '../cell/state.ts';
 import { HELPERS } from '../steps/registry.ts';
+import { terminalAsker } from '../ui/asker.ts';
 import { formatResult } from '../ui/format.ts';
-import { isShellError, renderError } from '../ui/render-error.ts';
+import { progressBar } from '../ui/progress.ts';
+import { withSpinner } from '../ui/spinner.ts';
 import type { PromptStreams } from '../ui/terminal-handoff.ts';
 import { defineCommands } from './commands.ts';
-import { createRuntime, type ShellState, uncaught } from './runtime.ts';
 import { isSensitiveLine } from './secret-filter.ts';
 import { installSignalHandlers } from './signals.ts';
-import { toJavaScript } from './typescript.ts';
 
 export interface ShellOptions {
   session: Session;
@@ -27,8 +26,6 @@ export interface ShellOptions {
   debug?: boolean;
   verbose?: boolean;
   assumeYes?: boolean;
-  /** false: no prompt at all (a notebook replayed by --run). */
-  prompt?: boolean;
   /** `.login`: runs the login questions again (on the streams it is lent) and returns the new session. */
   relogin?: (streams: PromptStreams) => Promise<Session>;
 }
@@ -38,79 +35,88 @@ function defaultHistoryFile(): string {
   return join(base, 'tenant-shell', 'history');
 }
 
-/** Starts the interactive shell on a logged-in session. */
-export function startShell(options: ShellOptions): { server: REPLServer; state: ShellState } {
+/**
+ * The interactive shell: Node's REPL for the line editing, history, completion and preview,
+ * with every input run as a cell by the one cell runner (src/cell/runner.ts).
+ */
+export function startShell(options: ShellOptions): {
+  server: REPLServer;
+  state: ShellState;
+  runner: CellRunner;
+} {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const terminal = options.terminal ?? (output as { isTTY?: boolean }).isTTY === true;
   const debug = options.debug ?? false;
-  const { state, steps, asker, write, show, seed } = createRuntime({
+  const asker = terminal ? terminalAsker({ input, output }) : null;
+  const runner = new CellRunner({
     session: options.session,
-    input,
-    output,
-    terminal,
+    print: (text) => output.write(text),
+    asker,
+    busy: terminal ? withSpinner : undefined,
+    progress: terminal ? progressBar : undefined,
     verbose: options.verbose,
     assumeYes: options.assumeYes,
+    colors: terminal,
+    aroundSync: terminal ? letCtrlCThrough(input) : undefined,
   });
+  const { state } = runner;
+  const write = (line: string) => output.write(`${state.redact(line)}\n`);
 
-  const promptText = options.prompt === false ? () => '' : () => state.prompt();
   const server = repl.start({
     // historySize reaches readline (the default keeps only 30 lines); @types/node omits it.
     ...({ historySize: 1000 } as object),
-    prompt: promptText(),
+    prompt: state.prompt(),
     input,
     output,
     terminal,
     useGlobal: true,
-    breakEvalOnSigint: true,
+    // A statement's `undefined` is not shown, as in a notebook (and the kernel, and --eval).
+    ignoreUndefined: true,
     preview: terminal,
-    writer: (value: unknown) =>
-      state.redact(isShellError(value) ? renderError(value, debug) : formatResult(value, terminal)),
+    writer: (value: unknown) => state.redact(formatResult(value, terminal)),
   });
-
-  seed();
-  server.on('reset', seed);
+  // The runner keeps `_` and `_error` (the REPL's own would announce "assignment to _ now disabled").
+  for (const name of ['_', '_error']) delete (globalThis as Record<string, unknown>)[name];
+  server.on('reset', () => runner.seed());
   if (!terminal) oneLineAtATime(server);
-  const restoreConsole = captureConsole(state, output, terminal);
 
-  wrapEval(server, state, show, debug, promptText);
+  runCellsWith(server, runner, write, debug);
   completeTenantNames(server, state);
   if (options.historyFile !== null) setupHistory(server, state, options.historyFile);
   if (input === process.stdin) installSignalHandlers(server, historyPath(options.historyFile));
   defineCommands(server, {
     state,
-    steps,
+    steps: runner.steps,
     asker,
     write,
     relogin: options.relogin,
     streams: { input, output },
-    seed,
-    promptText,
+    seed: () => runner.seed(),
+    promptText: () => state.prompt(),
   });
   server.on('exit', () => {
-    restoreConsole();
+    runner.dispose();
     state.session.client.close().catch(() => {});
   });
-  return { server, state };
+  return { server, state, runner };
 }
 
 /**
- * `console.log` in a cell prints to the shell's output (masked, like everything else) and is
- * kept with the cell, as the page's `print(...)` output is part of its step. Returns the undo.
+ * While a cell's synchronous part runs, the terminal leaves raw mode so that Ctrl+C is a real
+ * SIGINT, which breaks even `while (true) {}` (the runner runs it with breakOnSigint), as
+ * Node's own REPL does.
  */
-function captureConsole(state: ShellState, output: NodeJS.WritableStream, colors: boolean) {
-  const original = globalThis.console;
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      const text = String(chunk);
-      output.write(state.redact(text));
-      state.cells.addPrinted(stripVTControlCharacters(text).replace(/\n$/, ''));
-      done();
-    },
-  });
-  globalThis.console = new Console({ stdout: sink, stderr: sink, colorMode: colors });
-  return () => {
-    globalThis.console = original;
+function letCtrlCThrough(input: NodeJS.ReadableStream) {
+  const tty = input as Partial<ReadStream>;
+  return <T>(run: () => T): T => {
+    if (!tty.isTTY || !tty.isRaw || typeof tty.setRawMode !== 'function') return run();
+    tty.setRawMode(false);
+    try {
+      return run();
+    } finally {
+      tty.setRawMode(true);
+    }
   };
 }
 
@@ -155,41 +161,23 @@ function oneLineAtATime(server: REPLServer) {
   };
 }
 
-/** `setMfa(true)` typed as on the page, without `await`: awaited for the user. */
-const BARE_HELPER_CALL = new RegExp(`^\\s*(?:${HELPERS.map((h) => h.name).join('|')})\\s*\\(`);
-
-export function addAwait(code: string): string {
-  return BARE_HELPER_CALL.test(code) && !/\bawait\b/.test(code) ? `await ${code}` : code;
-}
-
 /** The REPL's own property completion evaluates `try { expr } catch {}`: not a cell. */
 const COMPLETION_PROBE = /^try \{ [\s\S]* \} catch \{\}$/;
 
 /**
- * Around Node's default eval: TypeScript in, a fresh AbortSignal per input (Ctrl+C aborts the
- * call under way), each input kept as a numbered cell, our errors as one or two sentences, and
- * the prompt refreshed afterwards.
+ * Every input goes to the cell runner; the REPL only shows what comes back: the value through
+ * its writer, an error as the cell recorded it (one or two masked lines; the stack with
+ * --debug), an unfinished input as a request for more lines. Ctrl+C while a cell runs is the
+ * runner's (it cancels the cell), never Node's "press Ctrl+C again to exit".
  */
-function wrapEval(
+function runCellsWith(
   server: REPLServer,
-  state: ShellState,
+  runner: CellRunner,
   write: (line: string) => void,
   debug: boolean,
-  promptText: () => string,
 ) {
   const defaultEval = server.eval;
-  server.on('SIGINT', () => state.controller?.abort());
-  const settle = () => {
-    state.controller = undefined;
-    server.setPrompt(promptText());
-  };
-  const show = (error: unknown) => {
-    // `_error` (the REPL's own) and `lastError` keep the whole error for inspection.
-    (server as unknown as { lastError: unknown }).lastError = error;
-    (server.context as Record<string, unknown>).lastError = error;
-    write(renderError(error, debug));
-  };
-  (server as { eval: REPLServer['eval'] }).eval = function evalWithShell(
+  (server as { eval: REPLServer['eval'] }).eval = function runAsCell(
     code,
     context,
     file,
@@ -199,50 +187,36 @@ function wrapEval(
       defaultEval.call(this, code, context, file, callback);
       return;
     }
-    state.controller = new AbortController();
-    // One input may run many calls at once (a tree-wide change), each listening for Ctrl+C.
-    setMaxListeners(0, state.controller.signal);
-    state.cells.begin(code);
-    const finish: typeof callback = (error, ...rest: unknown[]) => {
-      // An unfinished input: the REPL asks for the rest, and the cell waits for it.
-      if (error instanceof Recoverable) state.cells.abandon();
-      else if (error) state.cells.fail(error);
-      else state.cells.succeed(rest[0]);
-      settle();
-      if (error && isShellError(error)) {
-        show(error);
-        (callback as (e: Error | null) => void)(null);
+    const done = callback as (error: Error | null, value?: unknown) => void;
+    void runner.run(code).then((outcome) => {
+      server.setPrompt(runner.state.prompt());
+      if (outcome.status === 'incomplete') {
+        done(new Recoverable(outcome.error));
         return;
       }
-      (callback as (...a: unknown[]) => void)(error, ...rest);
-    };
-    defaultEval.call(this, toJavaScript(addAwait(code)), context, file, finish);
+      if (outcome.status === 'error') {
+        write(shownError(outcome.error, outcome.cell, debug));
+        // One argument: the REPL prints nothing more and shows the prompt.
+        done(null);
+        return;
+      }
+      if (outcome.value === undefined) done(null);
+      else done(null, outcome.value);
+    });
   } as REPLServer['eval'];
 
-  // A rejected top-level `await` does not reach the eval callback: the REPL hands it to its
-  // domain, which prints "Uncaught" and a stack. Ours get one or two sentences instead.
-  const domain = (server as unknown as { _domain?: NodeJS.EventEmitter })._domain;
-  if (domain) {
-    const original = domain.listeners('error') as ((e: unknown) => void)[];
-    domain.removeAllListeners('error');
-    domain.on('error', (error: unknown) => {
-      state.cells.fail(error);
-      settle();
-      if (debug || !(error instanceof Error)) {
-        for (const listener of original) listener.call(domain, error);
-        return;
-      }
-      // Without --debug, a JavaScript error is its first line, as the REPL shows it for input
-      // it evaluates itself (our wrapper's frames would otherwise show up as a stack).
-      if (isShellError(error)) show(error);
-      else {
-        (server as unknown as { lastError: unknown }).lastError = error;
-        write(uncaught(error));
-      }
-      server.clearBufferedCommand();
-      server.displayPrompt();
-    });
-  }
+  const nodeSigint = server.listeners('SIGINT') as Array<() => void>;
+  server.removeAllListeners('SIGINT');
+  server.on('SIGINT', () => {
+    if (runner.interrupt()) return;
+    for (const listener of nodeSigint) listener.call(server);
+  });
+  // `kill -INT`, and a Ctrl+C that lands while the terminal is out of raw mode.
+  const onSignal = () => {
+    runner.interrupt();
+  };
+  process.on('SIGINT', onSignal);
+  server.on('exit', () => process.off('SIGINT', onSignal));
 }
 
 const TENANT_ARG = new RegExp(

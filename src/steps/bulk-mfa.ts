@@ -207,7 +207,7 @@ export async function setMfaBulk(
     }
   }
   if (pending.length === 0 && !scope.resumed) {
-    return new MfaSummary({
+    return reported(session, {
       enabled,
       scope: scope.description,
       entries: scope.todo,
@@ -233,6 +233,7 @@ export async function setMfaBulk(
   // Said at once, not with the summary: the shell may stop waiting for this call on Ctrl+C
   // and show its prompt, so the bar goes now and the way back is named before that.
   const onAbort = () => {
+    session.windDown?.();
     bar?.stop();
     session.note(
       `Stopping: the calls in flight finish, the rest are not sent. Report: ${writer.path}\nFinish with: await setMfa(${enabled}, {resume: ${JSON.stringify(writer.path)}})`,
@@ -267,7 +268,7 @@ export async function setMfaBulk(
   }
   const interrupted = signal?.aborted === true && pending.some((e) => e.state === 'pending');
   await writer.flush(interrupted ? 'interrupted' : 'finished');
-  return new MfaSummary({
+  return reported(session, {
     enabled,
     scope: scope.description,
     entries: scope.todo,
@@ -275,6 +276,16 @@ export async function setMfaBulk(
     elapsedMs: performance.now() - started,
     report: writer.path,
   });
+}
+
+/** The summary, also told to the shell (a one-shot run's exit code depends on its failures). */
+function reported(
+  session: StepSession,
+  init: ConstructorParameters<typeof MfaSummary>[0],
+): MfaSummary {
+  const summary = new MfaSummary(init);
+  session.treeChanged?.(summary);
+  return summary;
 }
 
 async function readScope(

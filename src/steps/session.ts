@@ -10,6 +10,14 @@ export interface SeenTenant {
   parent_id: string | null;
 }
 
+/** How a tree-wide change ended: what the one-shot mode's exit code and its Ctrl+C summary read. */
+export interface TreeChangeOutcome {
+  readonly failed: number;
+  readonly interrupted: boolean;
+  /** The summary as the shell prints it (counts, failures, the report, the call that finishes). */
+  describe(): string;
+}
+
 /**
  * Everything a helper needs from the shell around it. The REPL builds one; tests build one
  * without a terminal. Helpers never print results: they return them, and use `note` only for
@@ -38,6 +46,10 @@ export interface StepSession {
   note(line: string): void;
   /** A progress display for `total` calls, or null/absent without a terminal. */
   progress?(label: string, total: number): ProgressDisplay | null;
+  /** Said from an abort listener: the helper finishes its calls in flight, so wait for it. */
+  windDown?(): void;
+  /** A tree-wide change reports how it ended. */
+  treeChanged?(outcome: TreeChangeOutcome): void;
 }
 
 export function remember(session: StepSession, tenant: SeenTenant): void {

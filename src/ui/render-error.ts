@@ -19,7 +19,14 @@ export function isShellError(error: unknown): boolean {
  */
 export function renderError(error: unknown, debug = false): string {
   if (error instanceof QuestionCancelled || isInterrupted(error)) return 'Cancelled.';
+  // A cell's syntax error (src/cell/compile.ts) points at the user's line with a caret.
+  if (
+    error instanceof SyntaxError &&
+    typeof (error as { pointer?: unknown }).pointer === 'function'
+  )
+    return `✖ SyntaxError: ${error.message}\n${(error as unknown as { pointer(): string }).pointer()}`;
   if (error instanceof TenantShellError) {
+    if (error.code === 'E_CANCELLED') return error.message;
     const lines = [`✖ ${error.message}`];
     if (error.hint) lines.push(`  ${error.hint}`);
     if (debug && error.stack) lines.push(error.stack);

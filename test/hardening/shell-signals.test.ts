@@ -157,7 +157,8 @@ describe('the shell on SIGTERM and SIGHUP', () => {
       expect(pid).toBeGreaterThan(0);
       const report = join(shell.home, 'report.json');
       shell.line(`const marker = 'history-${signal}'`);
-      await shell.waitFor(/undefined\s+\S.*› $/);
+      // A declaration shows nothing: the next cell's prompt says it ran.
+      await shell.waitFor(/\[3\] \S.*› $/);
       shell.line(`await setMfa(true, {subtree: true, yes: true, report: '${report}'})`);
       // Wait until the run has written a report with at least one change in it.
       const deadline = Date.now() + 15_000;

@@ -1,0 +1,39 @@
+// What `import()` and `require` reach from a cell: Node's own modules, packages installed where
+// the user runs the shell (their folder first, as `node` would find them), then the shell's own
+// dependencies (undici, zod, ...), whichever way the shell was installed.
+
+import { createRequire, isBuiltin } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ownRequire = createRequire(import.meta.url);
+
+function userRequire(): NodeRequire {
+  // A file name in the folder, not the folder itself: resolution starts beside it.
+  return createRequire(join(process.cwd(), '[cell]'));
+}
+
+/** `import(specifier)` as a cell means it. */
+export function importForCell(specifier: unknown, options?: unknown): Promise<unknown> {
+  const spec = String(specifier);
+  if (isBuiltin(spec) || /^(node|data|file):/.test(spec)) return import(spec, options as never);
+  if (spec.startsWith('.') || isAbsolute(spec)) {
+    return import(pathToFileURL(resolve(process.cwd(), spec)).href, options as never);
+  }
+  try {
+    return import(pathToFileURL(userRequire().resolve(spec)).href, options as never);
+  } catch {
+    // Not in the user's folder (or only as an ES module require cannot resolve): the shell's.
+    return import(spec, options as never);
+  }
+}
+
+/** `require(id)`, from the user's folder first, then the shell's own dependencies. */
+export function requireForCell(id: string): unknown {
+  try {
+    return userRequire()(id);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    return ownRequire(id);
+  }
+}
