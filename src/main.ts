@@ -74,6 +74,9 @@ function parse(argv: string[]) {
   }
 }
 
+/** Set by one-shot mode, whose process ends as soon as its result is out. */
+let leaveAtOnce = false;
+
 async function main(argv: string[]): Promise<number> {
   const flags = parse(argv);
   if (flags.help) {
@@ -123,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
     );
 
   if (oneShot) {
+    leaveAtOnce = true;
     const { runOneShot } = await import('./one-shot.ts');
     try {
       return await runOneShot(
@@ -228,6 +232,9 @@ async function saveOnExit(
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A one-shot run is over once its result is written, whatever the code left running
+    // (a timer, a socket it opened): the contract says so, and a CI job must not hang.
+    if (leaveAtOnce) process.exit(code);
   },
   (error: unknown) => {
     if (error instanceof TenantShellError) {

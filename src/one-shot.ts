@@ -66,6 +66,8 @@ export async function runOneShot(
   const outcome = await runner.run(code, { complete: true });
   if (outcome.status === 'incomplete') throw new Error('a complete cell cannot be incomplete');
 
+  // A synchronous loop broken by Ctrl+C: the signal went to V8's watchdog, not to us.
+  if (!signalled && outcome.interrupted) signalled = 'SIGINT';
   if (signalled) {
     // Interrupted: what was done is said on stderr, the result is not a result.
     const told = new Set<string>();

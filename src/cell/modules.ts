@@ -13,18 +13,19 @@ function userRequire(): NodeRequire {
   return createRequire(join(process.cwd(), '[cell]'));
 }
 
-/** `import(specifier)` as a cell means it. */
+/** `import(specifier, {with})` as a cell means it. */
 export function importForCell(specifier: unknown, options?: unknown): Promise<unknown> {
   const spec = String(specifier);
-  if (isBuiltin(spec) || /^(node|data|file):/.test(spec)) return import(spec, options as never);
-  if (spec.startsWith('.') || isAbsolute(spec)) {
-    return import(pathToFileURL(resolve(process.cwd(), spec)).href, options as never);
-  }
+  const load = (target: string) =>
+    import(target, { with: (options as { with?: ImportAttributes } | undefined)?.with ?? {} });
+  if (isBuiltin(spec) || /^(node|data|file):/.test(spec)) return load(spec);
+  if (spec.startsWith('.') || isAbsolute(spec))
+    return load(pathToFileURL(resolve(process.cwd(), spec)).href);
   try {
-    return import(pathToFileURL(userRequire().resolve(spec)).href, options as never);
+    return load(pathToFileURL(userRequire().resolve(spec)).href);
   } catch {
     // Not in the user's folder (or only as an ES module require cannot resolve): the shell's.
-    return import(spec, options as never);
+    return load(spec);
   }
 }
 

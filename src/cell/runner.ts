@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { Script } from 'node:vm';
 import { RawResponse } from '../api/client.ts';
-import { CancelledError } from '../api/errors.ts';
+import { CancelledError, UsageError } from '../api/errors.ts';
 import type { Session } from '../auth/login.ts';
 import type { Cell } from '../notebook/cells.ts';
 import { HELPERS } from '../steps/registry.ts';
@@ -49,9 +49,17 @@ export interface CellRunnerOptions {
   aroundSync?: <T>(run: () => T) => T;
 }
 
+interface Ran {
+  cell: Cell;
+  /** Tree-wide changes the cell ran, as they ended. */
+  treeChanges: TreeChangeOutcome[];
+  /** Ctrl+C (or SIGINT) stopped it, or part of it. */
+  interrupted: boolean;
+}
+
 export type CellOutcome =
-  | { status: 'ok'; cell: Cell; value: unknown; treeChanges: TreeChangeOutcome[] }
-  | { status: 'error'; cell: Cell; error: unknown; treeChanges: TreeChangeOutcome[] }
+  | ({ status: 'ok'; value: unknown } & Ran)
+  | ({ status: 'error'; error: unknown } & Ran)
   /** More lines would finish it: the REPL asks for them; nothing was run or numbered. */
   | { status: 'incomplete'; error: CellSyntaxError };
 
@@ -184,10 +192,15 @@ export class CellRunner {
       const boxed = await Promise.race([result, interrupted]);
       const value = boxed?.value;
       cells.succeed(value);
-      return { status: 'ok', cell, value, treeChanges: running.treeChanges };
+      const { treeChanges } = running;
+      return { status: 'ok', cell, value, treeChanges, interrupted: running.interrupts > 0 };
     } catch (error) {
       cells.fail(error);
-      return { status: 'error', cell, error, treeChanges: running.treeChanges };
+      // The synchronous part broken by SIGINT (breakOnSigint) never reaches interrupt().
+      const interrupted =
+        running.interrupts > 0 ||
+        (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+      return { status: 'error', cell, error, treeChanges: running.treeChanges, interrupted };
     } finally {
       clearTimeout(running.timer);
       this.#running = undefined;
@@ -306,14 +319,28 @@ export class CellRunner {
     };
     const onException = (error: unknown) => onError(error, 'Uncaught');
     const onRejection = (error: unknown) => onError(error, 'Uncaught (in promise)');
+    // Nothing left that could settle the cell (`await new Promise(() => {})` in a one-shot
+    // run): Node would leave with the cell unfinished and say nothing.
+    const onEmptyLoop = () => {
+      this.#running?.cut(
+        new NeverSettles(
+          'The code waits for something nothing will do (a promise no timer, call or event can settle): stopped.',
+        ),
+      );
+    };
     process.on('uncaughtException', onException);
     process.on('unhandledRejection', onRejection);
+    process.on('beforeExit', onEmptyLoop);
     this.#undo.push(() => {
       process.off('uncaughtException', onException);
       process.off('unhandledRejection', onRejection);
+      process.off('beforeExit', onEmptyLoop);
     });
   }
 }
+
+/** A cell awaiting what can never happen, found when the event loop has nothing left. */
+export class NeverSettles extends UsageError {}
 
 /** The page's step 1 variables, and every helper, bound to this session. */
 function seedContext(state: ShellState, steps: StepSession): void {

@@ -1,13 +1,38 @@
 // Run-wide set-up for the hardening tests (vitest globalSetup): a directory for everything the
 // program writes during the run, a registry of secrets, and at the end the scan of one for the
 // other. Any hit fails the run. TENANT_SHELL_KEEP_ARTIFACTS=1 keeps the directory.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACTS_ENV, FIGURES_ENV, SECRETS_ENV } from './artifacts.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
-export default function setup(): () => void {
+/** The bundle the tests run (test/helpers/shell-command.ts), built when the sources are newer. */
+async function freshBundle(): Promise<void> {
+  const { BUNDLE, buildBundle } = await import('../../scripts/build.ts');
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
+  const root = join(import.meta.dirname, '../..');
+  const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
+  if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sources) return;
+  await buildBundle();
+}
+
+export default async function setup(): Promise<() => void> {
+  await freshBundle();
   const root = mkdtempSync(join(tmpdir(), 'tenant-shell-run-'));
   const artifacts = join(root, 'artifacts');
   const figures = join(root, 'figures');

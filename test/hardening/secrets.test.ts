@@ -3,17 +3,17 @@
 // stderr join the scanned artifacts) leak nothing; the scan itself finds a planted secret.
 import { execFile } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { inspect, promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../src/api/client.ts';
 import { login } from '../../src/auth/login.ts';
 import { saveProfile } from '../../src/auth/profiles.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
+import { ROOT, SHELL } from '../helpers/shell-command.ts';
 import { artifactDir, keepOutput, registerSecrets } from './artifacts.ts';
 import { basicForm, scanForSecrets } from './secret-scan.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 let emulator: RunningEmulator;
 let client: PlatformClient;
@@ -140,14 +140,10 @@ describe('one-shot runs', () => {
     ];
     const runs = await Promise.all(
       codes.map((code, i) =>
-        run(
-          process.execPath,
-          ['--import', 'tsx', 'src/main.ts', '--no-input', '--verbose', '--json', '--eval', code],
-          {
-            cwd: ROOT,
-            env,
-          },
-        ).then(
+        run(SHELL[0], [...SHELL.slice(1), '--no-input', '--verbose', '--json', '--eval', code], {
+          cwd: ROOT,
+          env,
+        }).then(
           (r) => ({ i, code: 0, ...r }),
           (e: { stdout: string; stderr: string; code: number }) => ({ i, ...e }),
         ),

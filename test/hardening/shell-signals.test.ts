@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { type IPty, spawn } from 'node-pty';
 import { request } from 'undici';
@@ -13,9 +13,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ReportData } from '../../src/bulk/report.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import { PtySession } from '../helpers/pty-session.ts';
+import { ROOT, SHELL } from '../helpers/shell-command.ts';
 import { artifactDir, recordFigures, registerSecrets } from './artifacts.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const PROMPT = /› $/;
 
 let emulator: RunningEmulator;
@@ -89,7 +89,7 @@ class WrappedShell {
   readonly done: Promise<void>;
 
   constructor() {
-    const node = `'${process.execPath}' --import tsx '${join(ROOT, 'src/main.ts')}' ${loginArgs().join(' ')}`;
+    const node = `${SHELL.map((part) => `'${part}'`).join(' ')} ${loginArgs().join(' ')}`;
     this.pty = spawn('/bin/sh', ['-c', `${node}; echo "EXIT=$?"; stty -a; echo STTY-DONE`], {
       name: 'xterm',
       cols: 200,

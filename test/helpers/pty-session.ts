@@ -1,10 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { type IPty, spawn } from 'node-pty';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { ROOT, SHELL } from './shell-command.ts';
 
 /**
  * A whole tenant-shell session in a real pseudo-terminal of fixed size, colour off. Each
@@ -24,7 +23,8 @@ export class PtySession {
     const base = artifacts ? join(artifacts, 'pty') : tmpdir();
     mkdirSync(base, { recursive: true });
     this.home = mkdtempSync(join(base, 'tenant-shell-pty-'));
-    this.pty = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), ...args], {
+    const [command, ...before] = SHELL;
+    this.pty = spawn(command, [...before, ...args], {
       name: 'xterm',
       cols: 120,
       rows: 40,
