@@ -80,6 +80,7 @@ function parse(js: string): { program: AnyNode } | { error: AcornError } {
 /** Reads like the end came too soon: more lines would finish it (the REPL asks for them). */
 function endsTooSoon(error: AcornError, js: string): boolean {
   if (/Unterminated string constant/.test(error.message)) return false;
+  if (/Unterminated (comment|template)/.test(error.message)) return true;
   return error.raisedAt >= js.trimEnd().length || error.pos >= js.trimEnd().length;
 }
 
