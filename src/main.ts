@@ -95,7 +95,9 @@ async function main(argv: string[]): Promise<number> {
   const interactive =
     !oneShot && !flags['no-input'] && process.stdin.isTTY === true && process.stdout.isTTY === true;
   // Side remarks go to stderr in one-shot mode, so stdout holds only the result.
-  const print = (line: string) => (oneShot ? process.stderr : process.stdout).write(`${line}\n`);
+  const { visible } = await import('./ui/visible.ts');
+  const print = (line: string) =>
+    (oneShot ? process.stderr : process.stdout).write(`${visible(line)}\n`);
 
   // A notebook that cannot be read is said before logging in.
   const notebook =

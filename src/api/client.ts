@@ -22,7 +22,7 @@ import {
 import { explain } from './explain.ts';
 import { networkError } from './network-error.ts';
 import { acquirePool, type PoolLease } from './pool.ts';
-import { maskAuthorization, maskSecret, Redactor, redactBody } from './redact.ts';
+import { collectSecrets, maskAuthorization, maskSecret, Redactor, redactBody } from './redact.ts';
 import type { CallAuth, CallListener, CallRecord } from './request-log.ts';
 import {
   backoffDelay,
@@ -833,6 +833,12 @@ export class PlatformClient {
     return networkError(error, this.host, this.#connectTimeoutMs, this.#timeoutMs, state.method);
   }
 
+  #kept(body: unknown): unknown {
+    if (typeof body === 'string') return this.redactor.redact(body);
+    collectSecrets(body, (secret) => this.redactor.add(secret));
+    return redactBody(body);
+  }
+
   #emit(
     state: CallState,
     started: number,
@@ -854,8 +860,10 @@ export class PlatformClient {
     };
     if (status !== undefined) record.status = status;
     if (state.contentType !== undefined) record.contentType = state.contentType;
-    if (state.requestBody !== undefined) record.requestBody = state.requestBody;
-    if (state.responseBody !== undefined) record.responseBody = state.responseBody;
+    // A secret in a body (a new client's secret, a password sent) is learnt, then masked in the
+    // record and, by value, everywhere the session prints or keeps it afterwards.
+    if (state.requestBody !== undefined) record.requestBody = this.#kept(state.requestBody);
+    if (state.responseBody !== undefined) record.responseBody = this.#kept(state.responseBody);
     if (error) record.error = { code: error.code, message: this.redactor.redact(error.message) };
     for (const listener of this.#listeners) {
       try {

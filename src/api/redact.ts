@@ -63,11 +63,36 @@ export const SECRET_KEYS = new Set([
   'access_token',
   'id_token',
   'refresh_token',
+  'registration_access_token',
   'client_secret',
+  'secret',
   'password',
+  'new_password',
+  'old_password',
   'totp_code',
   'assertion',
+  'ott',
+  'code_verifier',
+  'device_code',
 ]);
+
+/**
+ * Hands every secret-named value in a body (request or reply, however deep) to `learn`: a
+ * client secret the platform answers with, a password the user sends. The session's redactor
+ * then masks those values by value wherever they turn up later (a printed cell, an export),
+ * while the live value stays usable in the session.
+ */
+export function collectSecrets(value: unknown, learn: (secret: string) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectSecrets(item, learn);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    if (SECRET_KEYS.has(k) && typeof v === 'string' && v !== '') learn(v);
+    else collectSecrets(v, learn);
+  }
+}
 
 /** A copy of a JSON value with secret-named keys masked (deep). */
 export function redactBody(value: unknown): unknown {
@@ -76,7 +101,7 @@ export function redactBody(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[k] =
-      SECRET_KEYS.has(k) && typeof v === 'string'
+      SECRET_KEYS.has(k) && typeof v === 'string' && v !== ''
         ? k.endsWith('token')
           ? maskSecret(v)
           : MASK
@@ -90,7 +115,8 @@ const AUTH_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*(?![A-Za-z0-9._~+/=
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 /** Shorter values are not replaced in free text: masking "abc" everywhere would garble it. */
 const MIN_SECRET_LENGTH = 6;
-const MAX_REMEMBERED = 32;
+/** Tokens renew every few minutes and a session may create many clients: the newest are kept. */
+const MAX_REMEMBERED = 256;
 
 /**
  * Knows the live secrets (client secret, passwords, current and past tokens) and replaces any
@@ -98,6 +124,8 @@ const MAX_REMEMBERED = 32;
  */
 export class Redactor {
   readonly #secrets = new Map<string, string>();
+  /** The login's own credentials: never let go of, however many others come after. */
+  readonly #pinned = new Set<string>();
   #pattern: RegExp | null = null;
 
   /** Remembers secrets; a token also in its URL-encoded and Basic forms is covered by callers. */
@@ -108,10 +136,9 @@ export class Redactor {
       const encoded = encodeURIComponent(secret);
       if (encoded !== secret) this.#secrets.set(encoded, MASK);
       // Keep the newest: old tokens are still worth masking, but not forever.
-      while (this.#secrets.size > MAX_REMEMBERED) {
-        const oldest = this.#secrets.keys().next().value;
-        if (oldest === undefined) break;
-        this.#secrets.delete(oldest);
+      for (const key of this.#secrets.keys()) {
+        if (this.#secrets.size <= MAX_REMEMBERED) break;
+        if (!this.#pinned.has(key)) this.#secrets.delete(key);
       }
       this.#pattern = null;
     }
@@ -123,6 +150,7 @@ export class Redactor {
     this.add(secret);
     const basic = Buffer.from(`${user}:${secret}`).toString('base64');
     this.#secrets.set(basic, MASK);
+    for (const key of [secret, encodeURIComponent(secret), basic]) this.#pinned.add(key);
     this.#pattern = null;
     return this;
   }

@@ -19,6 +19,7 @@ import type { StepSession, TreeChangeOutcome } from '../steps/session.ts';
 import type { Asker } from '../ui/asker.ts';
 import { markPlatformData, pprint } from '../ui/format.ts';
 import type { ProgressDisplay } from '../ui/progress.ts';
+import { visible } from '../ui/visible.ts';
 import { type CellSyntaxError, compileCell, IMPORT_SYMBOL } from './compile.ts';
 import { importForCell, requireForCell } from './modules.ts';
 import { ShellState, uncaught } from './state.ts';
@@ -90,7 +91,8 @@ export class CellRunner {
 
   constructor(options: CellRunnerOptions) {
     this.#options = options;
-    const note = (line: string) => this.#print(`${line}\n`, 'stdout');
+    // A remark holds names and messages from outside: shown with its control characters visible.
+    const note = (line: string) => this.#print(visible(`${line}\n`), 'stdout');
     this.state = new ShellState(options.session, options.verbose ?? false, (line) =>
       options.print(`${this.state.redact(line)}\n`, 'stderr'),
     );
@@ -247,7 +249,8 @@ export class CellRunner {
     const sink = (stream: Stream) =>
       new Writable({
         write: (chunk, _encoding, done) => {
-          this.#print(String(chunk), stream);
+          // The code's own colours stay; any other control sequence is shown, not obeyed.
+          this.#print(visible(String(chunk), { colors: this.#options.colors ?? false }), stream);
           done();
         },
       });

@@ -7,6 +7,7 @@ import { toolVersion } from '../notebook/version.ts';
 import type { SeenTenant } from '../steps/session.ts';
 import { formatResult } from '../ui/format.ts';
 import { isShellError, renderError } from '../ui/render-error.ts';
+import { visible, visibleLine } from '../ui/visible.ts';
 import { CellSyntaxError } from './compile.ts';
 
 /** How a cell's error is kept: the shell's as shown, a JavaScript error as the REPL shows it. */
@@ -26,9 +27,11 @@ export function describeCellError(error: unknown): CellError {
 
 /** `Uncaught TypeError: x is not a function`, as the shell prints a JavaScript error. */
 export function uncaught(error: unknown): string {
-  return error instanceof Error
-    ? `Uncaught ${error.name}: ${error.message}`
-    : `Uncaught ${String(error)}`;
+  return visible(
+    error instanceof Error
+      ? `Uncaught ${error.name}: ${error.message}`
+      : `Uncaught ${String(error)}`,
+  );
 }
 
 /** A cell's error as every front end shows it: as recorded (masked), or its stack with --debug. */
@@ -92,7 +95,7 @@ export class ShellState {
   /** The prompt: the next cell, where you are (data center or "emulator"), the current tenant. */
   prompt(): string {
     const id = typeof this.tenantId === 'string' ? this.tenantId : '';
-    const tenant = this.seen.get(id)?.name ?? (id ? id.slice(0, 8) : '?');
+    const tenant = visibleLine(this.seen.get(id)?.name ?? (id ? id.slice(0, 8) : '?'));
     return `[${this.cells.next}] ${this.session.dataCenter.label} · ${tenant} › `;
   }
 

@@ -101,7 +101,19 @@ export function parseIpynb(text: string, name = 'the notebook'): Notebook {
   for (const raw of document.cells) {
     if (!isObject(raw) || raw.cell_type !== 'code') continue;
     const n = typeof raw.execution_count === 'number' ? raw.execution_count : cells.length + 1;
-    const cell: Cell = { n, input: joined(raw.source).replace(/\s+$/, ''), printed: [], calls: [] };
+    // nbformat says text or a list of text; anything else is not code to run, whatever it holds.
+    const source = raw.source;
+    if (
+      !(
+        typeof source === 'string' ||
+        (Array.isArray(source) && source.every((s) => typeof s === 'string'))
+      )
+    ) {
+      throw new UsageError(
+        `${name}: code cell ${cells.length + 1} has a source that is not text (nbformat wants a string or a list of strings); nothing was run.`,
+      );
+    }
+    const cell: Cell = { n, input: joined(source).replace(/\s+$/, ''), printed: [], calls: [] };
     for (const output of Array.isArray(raw.outputs) ? raw.outputs : []) {
       if (!isObject(output)) continue;
       if (output.output_type === 'stream') {

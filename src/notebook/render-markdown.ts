@@ -3,7 +3,9 @@
 // (`### In [n]`, `Printed:`, `Out[n]:`, `Err[n]:`) are what parse-notebook.ts reads back.
 
 import { STATUS_CODES } from 'node:http';
+import { visibleLine } from '../ui/visible.ts';
 import type { Cell, Notebook, NotebookCall } from './cells.ts';
+import { shellQuote } from './shell-quote.ts';
 
 export const MARKDOWN_MARKER = '<!-- tenant-shell notebook 1 -->';
 /** Response bodies longer than this are cut in the file (the result above has the whole value). */
@@ -44,6 +46,15 @@ function looksLikeJson(text: string): boolean {
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * Text from outside (a tenant's name, a platform message) in the notebook's prose: one line
+ * (a name cannot start a `### In [n]` heading of its own, which --run would read as a cell),
+ * its control characters shown, and no HTML or Markdown of its own.
+ */
+export function prose(text: string): string {
+  return escapeHtml(visibleLine(text)).replace(/[\\`*_[\]#|~]/g, '\\$&');
+}
+
 export function callSummary(call: NotebookCall): string {
   const ms = call.durationMs === undefined ? '' : ` (${Math.round(call.durationMs)} ms)`;
   return `<code>${escapeHtml(`${call.method} ${call.path}`)}</code> → ${statusText(call)}${ms}`;
@@ -57,7 +68,7 @@ function renderCall(call: NotebookCall): string {
   if (call.responseBody !== undefined) {
     parts.push('Response body:', '', fence(formatBody(call.responseBody), 'json'), '');
   } else if (call.error) {
-    parts.push(`Error: ${call.error.code} ${call.error.message}`, '');
+    parts.push(`Error: ${prose(`${call.error.code} ${call.error.message}`)}`, '');
   }
   parts.push('</details>');
   return parts.join('\n');
@@ -93,22 +104,30 @@ export function describeRecording(notebook: Notebook): string {
   const calls = cells.reduce((sum, c) => sum + c.calls.length, 0);
   const where =
     meta.dataCenter === 'emulator' ? 'the embedded emulator' : `the data center ${meta.dataCenter}`;
-  const tenant = meta.tenantName ? `, API client of '${meta.tenantName}'` : '';
+  const tenant = meta.tenantName ? `, API client of '${prose(meta.tenantName)}'` : '';
   return `Recorded with tenant-shell ${meta.version} against ${where}${tenant} on ${meta.savedAt}: ${cells.length} cell${cells.length === 1 ? '' : 's'}, ${calls} HTTP call${calls === 1 ? '' : 's'}. Secrets and tokens are masked.`;
 }
 
+/** A code span whose backtick fence is longer than any run inside (CommonMark). */
+function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const marks = '`'.repeat(longest + 1);
+  return longest > 0 ? `${marks} ${text} ${marks}` : `${marks}${text}${marks}`;
+}
+
 export function renderMarkdown(notebook: Notebook, fileName: string): string {
+  const file = shellQuote(visibleLine(fileName));
   const replay =
     notebook.meta.dataCenter === 'emulator'
-      ? `tenant-shell --emulator --run ${fileName} --check`
-      : `tenant-shell --run ${fileName} --check`;
+      ? `tenant-shell --emulator --run ${file} --check`
+      : `tenant-shell --run ${file} --check`;
   const head = [
     MARKDOWN_MARKER,
     '# tenant-shell notebook',
     '',
     describeRecording(notebook),
     '',
-    `Replay it, comparing every result with the one below: \`${replay}\``,
+    `Replay it, comparing every result with the one below: ${codeSpan(replay)}`,
   ];
   return `${[head.join('\n'), ...notebook.cells.map(renderCell)].join('\n\n')}\n`;
 }

@@ -5,6 +5,7 @@
 // script gets its own token (client_credentials) and stops at the first status that differs
 // from the session's.
 
+import { visibleLine } from '../ui/visible.ts';
 import type { NotebookMeta } from './cells.ts';
 import { describeRecording } from './render-markdown.ts';
 import {
@@ -47,12 +48,24 @@ function about(input: ScriptInput): string[] {
   ];
 }
 
+/**
+ * A comment line holding text from outside (a cell, a tenant's name). Python also ends a line
+ * at a lone CR, JavaScript at U+2028 and U+2029: every control character and line separator is
+ * written as an escape, so nothing can leave the comment and become code.
+ */
+function commentLine(mark: string, text: string): string {
+  return `${mark} ${visibleLine(text)}`.trimEnd();
+}
+
 /** Comment lines for a cell: its input, as typed (secrets were masked when it was recorded). */
 function cellComment(n: number, input: string, mark: string, calls: number): string[] {
   const lines = input.split('\n');
   const note = calls === 0 ? '  (no API call)' : '';
   return lines.map((line, i) =>
-    `${mark} ${i === 0 ? `In [${n}]: ` : '         '}${line}${i === lines.length - 1 ? note : ''}`.trimEnd(),
+    commentLine(
+      mark,
+      `${i === 0 ? `In [${n}]: ` : '         '}${line}${i === lines.length - 1 ? note : ''}`,
+    ),
   );
 }
 
@@ -66,8 +79,16 @@ function escapeQuoted(text: string): string {
       .replace(/\n/g, '\\n')
       .replace(/\r/g, '\\r')
       .replace(/\t/g, '\\t')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters
-      .replace(/[\u0000-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .replace(
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters
+        /[\u0000-\u001f\u007f-\u009f]/g,
+        (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+      )
+      // Line and paragraph separators, and the bidi controls that can make code read otherwise.
+      .replace(
+        /[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+      )
   );
 }
 
@@ -205,10 +226,10 @@ function pyCall(call: ScriptCall): string[] {
 function renderPython(input: ScriptInput): string {
   const out = [
     '#!/usr/bin/env python3',
-    `"""${about(input).join('\n').replace('\n', '\n\n')}`,
-    '',
-    'Needs Python 3 and requests (pip install requests).',
-    '"""',
+    // Comments, not a docstring: a tenant's name in it could otherwise close the string.
+    ...about(input).map((l) => commentLine('#', l)),
+    '#',
+    '# Needs Python 3 and requests (pip install requests).',
     'import json',
     'import os',
     'import sys',
@@ -282,7 +303,7 @@ function tsCall(call: ScriptCall): string[] {
 function renderTypeScript(input: ScriptInput): string {
   const out = [
     '#!/usr/bin/env -S node --import tsx',
-    ...about(input).map((l) => `// ${l}`.trimEnd()),
+    ...about(input).map((l) => commentLine('//', l)),
     '//',
     '// Run it with Node 20 or newer where undici and tsx are installed (npm install undici tsx):',
     '//   node --import tsx <this file>',
@@ -377,7 +398,7 @@ function shCall(call: ScriptCall): string[] {
 function renderShell(input: ScriptInput): string {
   const out = [
     '#!/bin/sh',
-    ...about(input).map((l) => `# ${l}`.trimEnd()),
+    ...about(input).map((l) => commentLine('#', l)),
     '#',
     '# Needs curl. Ids are read from the answers with sed (the first "key": "value" of the',
     '# JSON text), so no JSON tool is needed; the token and the secret stay off the command',

@@ -10,6 +10,7 @@
 import type { Session } from '../auth/login.ts';
 import { CellRunner } from '../cell/runner.ts';
 import { shownError } from '../cell/state.ts';
+import { visible } from '../ui/visible.ts';
 import type { Cell, Notebook } from './cells.ts';
 import { compareCells, describeDifference, Normaliser } from './compare.ts';
 import { readNotebook } from './parse-notebook.ts';
@@ -32,7 +33,8 @@ export interface ReplayOptions {
 
 /** `In [3]: first line` and `   ...: the rest`, as IPython shows an input. */
 function showInput(cell: Cell): string {
-  const [first = '', ...rest] = cell.input.split('\n');
+  // A notebook is a file from outside: its text is shown, its control characters not obeyed.
+  const [first = '', ...rest] = visible(cell.input).split('\n');
   const pad = ' '.repeat(`In [${cell.n}]`.length - 3);
   return [`In [${cell.n}]: ${first}`, ...rest.map((l) => `${pad}...: ${l}`)].join('\n');
 }
@@ -53,7 +55,7 @@ export async function replayNotebook(options: ReplayOptions): Promise<number> {
     assumeYes: options.assumeYes,
   });
   const { state } = runner;
-  const print = (line: string) => options.output.write(`${state.redact(line)}\n`);
+  const print = (line: string) => options.output.write(`${state.redact(visible(line))}\n`);
   const sides = { recorded: new Normaliser(), now: new Normaliser() };
   const differing: number[] = [];
   let stoppedAt: number | undefined;

@@ -2,7 +2,7 @@
 // at all (a temporary file beside it, then a rename), every byte through the redactor first.
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, constants as fsConstants } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../api/errors.ts';
@@ -11,6 +11,7 @@ import { renderIpynb } from './render-ipynb.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { renderScript, type ScriptLanguage } from './render-script.ts';
 import { planScript, type SessionIds } from './script-plan.ts';
+import { shellQuote } from './shell-quote.ts';
 
 export const SAVE_FORMATS = {
   '.md': 'a Markdown notebook',
@@ -78,6 +79,8 @@ function explainWriteError(error: NodeJS.ErrnoException, file: string): string {
       return `Cannot save to ${where}: part of the path is a file, not a folder.`;
     case 'ENOSPC':
       return `Cannot save to ${where}: the disk is full.`;
+    case 'EREADONLY':
+      return `Cannot save to ${where}: the file is read-only; save under another name, or make it writable first.`;
     default:
       return `Cannot save to ${where}: ${error.code ?? error.message}.`;
   }
@@ -88,6 +91,16 @@ async function writeWhole(file: string, text: string, mode: number): Promise<boo
   const existing = await fs.stat(file).catch(() => undefined);
   if (existing?.isDirectory()) {
     throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  }
+  // A rename would replace a file its owner made read-only: that is a refusal, not a save.
+  if (
+    existing &&
+    !(await fs.access(file, fsConstants.W_OK).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw Object.assign(new Error('read-only'), { code: 'EREADONLY' });
   }
   const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -112,14 +125,15 @@ export async function saveNotebook(argument: string, source: SaveSource): Promis
   const script = ext === '.sh' || ext === '.py';
   let replaced: boolean;
   try {
-    replaced = await writeWhole(resolve(file), text, script ? 0o755 : 0o644);
+    // Only the owner's: a session holds tenant names, users and what the platform answered.
+    replaced = await writeWhole(resolve(file), text, script ? 0o700 : 0o600);
   } catch (error) {
     throw new UsageError(explainWriteError(error as NodeJS.ErrnoException, file));
   }
   const what = `${cells} cell${cells === 1 ? '' : 's'} as ${SAVE_FORMATS[ext]}`;
   const run =
     ext === '.md' || ext === '.ipynb'
-      ? ` Replay it with tenant-shell --run ${file} --check.`
+      ? ` Replay it with tenant-shell --run ${shellQuote(file)} --check.`
       : ' It reads TENANT_SHELL_URL, TENANT_SHELL_CLIENT_ID and TENANT_SHELL_CLIENT_SECRET.';
   return {
     path: file,

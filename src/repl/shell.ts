@@ -12,6 +12,7 @@ import { formatResult } from '../ui/format.ts';
 import { progressBar } from '../ui/progress.ts';
 import { withSpinner } from '../ui/spinner.ts';
 import type { PromptStreams } from '../ui/terminal-handoff.ts';
+import { visible } from '../ui/visible.ts';
 import { defineCommands } from './commands.ts';
 import { isSensitiveLine } from './secret-filter.ts';
 import { installSignalHandlers } from './signals.ts';
@@ -61,7 +62,8 @@ export function startShell(options: ShellOptions): {
     aroundSync: terminal ? letCtrlCThrough(input) : undefined,
   });
   const { state } = runner;
-  const write = (line: string) => output.write(`${state.redact(line)}\n`);
+  // Dot-commands print cells, paths and names: their control characters shown, never obeyed.
+  const write = (line: string) => output.write(`${state.redact(visible(line))}\n`);
 
   const server = repl.start({
     // historySize reaches readline (the default keeps only 30 lines); @types/node omits it.

@@ -1,4 +1,5 @@
 import { withTerminal } from './terminal-handoff.ts';
+import { visible, visibleLine } from './visible.ts';
 
 export interface Choice<T> {
   name: string;
@@ -52,14 +53,39 @@ export function terminalAsker(streams: {
       throw error;
     }
   };
+  // Questions name tenants and users: their control characters are shown, never obeyed.
   return {
     select: (message, choices, defaultValue) =>
-      ask((p, ctx) => p.select({ message, choices, default: defaultValue, pageSize: 12 }, ctx)),
+      ask((p, ctx) =>
+        p.select(
+          {
+            message: visible(message),
+            choices: choices.map((c) => ({
+              ...c,
+              name: visibleLine(c.name),
+              ...(c.description === undefined ? {} : { description: visible(c.description) }),
+            })),
+            default: defaultValue,
+            pageSize: 12,
+          },
+          ctx,
+        ),
+      ),
     input: (message, opts = {}) =>
       ask((p, ctx) =>
-        p.input({ message, default: opts.default, validate: opts.validate ?? (() => true) }, ctx),
+        p.input(
+          {
+            message: visible(message),
+            default: opts.default,
+            validate: (v) => {
+              const verdict = (opts.validate ?? (() => true))(v);
+              return verdict === true ? true : visible(verdict);
+            },
+          },
+          ctx,
+        ),
       ),
     confirm: (message, defaultValue) =>
-      ask((p, ctx) => p.confirm({ message, default: defaultValue }, ctx)),
+      ask((p, ctx) => p.confirm({ message: visible(message), default: defaultValue }, ctx)),
   };
 }

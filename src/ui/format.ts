@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { visible, visibleLine } from './visible.ts';
 
 /** Values that came from the platform: printed as JSON, the way the page's `pprint` shows them. */
 const platformData = new WeakSet<object>();
@@ -11,7 +12,8 @@ export function markPlatformData<T>(value: T): T {
 /** The page's `pprint.pprint(response.json())`: JSON with four-space indents. */
 export function pprint(value: unknown): string {
   if (value === undefined) return 'None';
-  return JSON.stringify(value, null, 4) ?? String(value);
+  // JSON escapes C0 characters in strings, not C1 or the bidi overrides: those are shown too.
+  return visible(JSON.stringify(value, null, 4) ?? String(value));
 }
 
 interface Column {
@@ -20,7 +22,7 @@ interface Column {
 }
 
 function table(rows: Record<string, unknown>[], columns: Column[]): string {
-  const cells = rows.map((r) => columns.map((c) => String(r[c.key] ?? '')));
+  const cells = rows.map((r) => columns.map((c) => visibleLine(String(r[c.key] ?? ''))));
   const widths = columns.map((c, i) =>
     Math.min(48, Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length))),
   );
@@ -57,7 +59,8 @@ const PRINTS_AS_TEXT = Symbol.for('tenant-shell.prints-as-text');
 
 /** How the REPL prints a result: tables for lists of tenants and users, JSON for platform data. */
 export function formatResult(value: unknown, colors: boolean): string {
-  if (value && typeof value === 'object' && PRINTS_AS_TEXT in value) return inspect(value);
+  // A summary or plan says itself with the names it holds: shown with their controls visible.
+  if (value && typeof value === 'object' && PRINTS_AS_TEXT in value) return visible(inspect(value));
   if (Array.isArray(value) && value.length > 0 && platformData.has(value)) {
     const count = `(${value.length} item${value.length === 1 ? '' : 's'})`;
     if (value.every((v) => isRowOf(v, ['id', 'name', 'kind']))) {
@@ -68,5 +71,6 @@ export function formatResult(value: unknown, colors: boolean): string {
     }
   }
   if (value && typeof value === 'object' && platformData.has(value)) return pprint(value);
-  return inspect(value, { colors, depth: 6, maxArrayLength: 200 });
+  // inspect escapes controls inside strings, but not the bidi overrides; its colours stay.
+  return visible(inspect(value, { colors, depth: 6, maxArrayLength: 200 }), { colors });
 }

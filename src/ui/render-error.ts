@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { TenantShellError } from '../api/errors.ts';
 import { QuestionCancelled } from './asker.ts';
+import { visible } from './visible.ts';
 
 function isInterrupted(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
@@ -18,6 +19,11 @@ export function isShellError(error: unknown): boolean {
  * Stack traces only with --debug.
  */
 export function renderError(error: unknown, debug = false): string {
+  // A platform message, a name in it or a notebook's code may hold control characters.
+  return visible(errorText(error, debug));
+}
+
+function errorText(error: unknown, debug: boolean): string {
   if (error instanceof QuestionCancelled || isInterrupted(error)) return 'Cancelled.';
   // A cell's syntax error (src/cell/compile.ts) points at the user's line with a caret.
   if (
