@@ -116,7 +116,11 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
       if (!state.lastCall) write('No call yet: try await getMfa() first.');
       else {
         write(toCurl(state.lastCall));
-        write('# export TENANT_SHELL_TOKEN=<an access token> before running it');
+        // The shell never prints its own token: the way to get one is the page's step 1.
+        write(
+          `# It reads the token from TENANT_SHELL_TOKEN. Get one with the API client's credentials:\n` +
+            `#   export TENANT_SHELL_TOKEN=$(curl -s -u "$TENANT_SHELL_CLIENT_ID:$TENANT_SHELL_CLIENT_SECRET" -d grant_type=client_credentials ${state.session.client.baseUrl}/idp/token | sed -n 's/.*"access_token" *: *"\\([^"]*\\)".*/\\1/p')`,
+        );
       }
       done();
     },

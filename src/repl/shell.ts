@@ -1,4 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import {
+  accessSync,
+  existsSync,
+  constants as fsConstants,
+  mkdirSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import repl, { type REPLServer, Recoverable } from 'node:repl';
@@ -65,6 +72,8 @@ export function startShell(options: ShellOptions): {
   // Dot-commands print cells, paths and names: their control characters shown, never obeyed.
   const write = (line: string) => output.write(`${state.redact(visible(line))}\n`);
 
+  // Checked before the first prompt, so what is wrong with it is said before, not over, it.
+  const history = usableHistory(historyPath(options.historyFile), write);
   const server = repl.start({
     // historySize reaches readline (the default keeps only 30 lines); @types/node omits it.
     ...({ historySize: 1000 } as object),
@@ -85,8 +94,8 @@ export function startShell(options: ShellOptions): {
 
   runCellsWith(server, runner, write, debug);
   completeTenantNames(server, state);
-  if (options.historyFile !== null) setupHistory(server, state, options.historyFile);
-  if (input === process.stdin) installSignalHandlers(server, historyPath(options.historyFile));
+  if (history) setupHistory(server, state, history);
+  if (input === process.stdin) installSignalHandlers(server, history);
   defineCommands(server, {
     state,
     steps: runner.steps,
@@ -247,13 +256,78 @@ function completeTenantNames(server: REPLServer, state: ShellState) {
   }) as REPLServer['completer'];
 }
 
-/** A persistent history that never receives a secret. */
+/** Where the history lives: the option, TENANT_SHELL_HISTORY (empty: none), or the default. */
 function historyPath(file: string | null | undefined): string | null {
-  return file === null ? null : (file ?? process.env.TENANT_SHELL_HISTORY ?? defaultHistoryFile());
+  if (file === null) return null;
+  const chosen = file ?? process.env.TENANT_SHELL_HISTORY ?? defaultHistoryFile();
+  return chosen === '' ? null : chosen;
 }
 
-function setupHistory(server: REPLServer, state: ShellState, file?: string) {
-  const path = historyPath(file) ?? defaultHistoryFile();
+const KINDS: Array<[keyof Stats, string]> = [
+  ['isDirectory', 'a folder'],
+  ['isFIFO', 'a named pipe'],
+  ['isCharacterDevice', 'a device'],
+  ['isBlockDevice', 'a device'],
+  ['isSocket', 'a socket'],
+];
+
+/**
+ * Whether the history can be kept at `path`, said before the first prompt: a named pipe would
+ * block the shell in open() (no key, Ctrl+C or SIGTERM gets through), /dev/full would spin
+ * on retries, a folder or an unwritable place would fail later, over the prompt. Answers the
+ * path to use, or null with the sentence printed. /dev/null is a way to keep none: no sentence.
+ */
+export function usableHistory(path: string | null, say: (line: string) => void): string | null {
+  if (path === null || path === '/dev/null') return null;
+  const fix = 'set TENANT_SHELL_HISTORY to a file you can write, or to nothing to keep none.';
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      say(
+        `History is off: ${path} cannot be read (${(error as NodeJS.ErrnoException).code}); ${fix}`,
+      );
+      return null;
+    }
+  }
+  if (stats && !stats.isFile()) {
+    const kind =
+      KINDS.find(([test]) => (stats[test] as () => boolean).call(stats))?.[1] ?? 'not a file';
+    say(`History is off: ${path} is ${kind}, not a file; ${fix}`);
+    return null;
+  }
+  try {
+    makeFolders(dirname(path));
+    accessSync(stats ? path : dirname(path), fsConstants.R_OK | fsConstants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied' : code;
+    say(`History is off: ${path} cannot be written (${why}); ${fix}`);
+    return null;
+  }
+  return path;
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir never returns under /proc (it keeps
+ * retrying a parent it cannot create), which would hang the shell before its first prompt.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const folder of missing) mkdirSync(folder, { mode: 0o700 });
+}
+
+/** A persistent history that never receives a secret. */
+function setupHistory(server: REPLServer, state: ShellState, path: string) {
   // readline announces each change before Node's history writer flushes: drop sensitive lines.
   server.on('history', (history: string[]) => {
     const newest = history[0];
@@ -263,15 +337,13 @@ function setupHistory(server: REPLServer, state: ShellState, file?: string) {
   });
   // Node loads the file asynchronously and then replaces the in-memory history with it: a line
   // typed meanwhile would be lost, so input waits (buffered) until the file is read.
-  try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  } catch (error) {
-    server.output.write(`History is off: ${(error as Error).message}\n`);
-    return;
-  }
   server.pause();
   server.setupHistory(path, (error) => {
-    if (error) server.output.write(`History is off: ${error.message}\n`);
+    if (error) {
+      // Said on a line of its own, and the prompt drawn again under it.
+      server.output.write(`\nHistory is off: ${visible(error.message)}\n`);
+      server.displayPrompt(true);
+    }
     server.resume();
   });
 }

@@ -42,15 +42,29 @@ export function terminalAsker(streams: {
   // Inquirer is loaded on the first question, not at start-up.
   const ask = async <T>(
     run: (p: typeof import('@inquirer/prompts'), ctx: object) => Promise<T>,
-  ) => {
+  ): Promise<T> => {
     const prompts = await import('@inquirer/prompts');
-    try {
-      return await withTerminal(streams, (ctx) =>
-        run(prompts, { ...ctx, clearPromptOnDone: false }),
-      );
-    } catch (error) {
-      if (isPromptExit(error)) throw new QuestionCancelled();
-      throw error;
+    for (;;) {
+      // Ctrl+Z then `fg`: the prompt's readline pauses the terminal on SIGCONT and nothing
+      // resumes it, so the question would sit frozen. It is asked again, fresh, instead.
+      const controller = new AbortController();
+      let resumed = false;
+      const onContinue = () => {
+        resumed = true;
+        controller.abort();
+      };
+      process.once('SIGCONT', onContinue);
+      try {
+        return await withTerminal(streams, (ctx) =>
+          run(prompts, { ...ctx, signal: controller.signal, clearPromptOnDone: false }),
+        );
+      } catch (error) {
+        if (resumed) continue;
+        if (isPromptExit(error)) throw new QuestionCancelled();
+        throw error;
+      } finally {
+        process.off('SIGCONT', onContinue);
+      }
     }
   };
   // Questions name tenants and users: their control characters are shown, never obeyed.
