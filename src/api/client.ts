@@ -830,7 +830,14 @@ export class PlatformClient {
         return new TimeoutError('call', this.#timeoutMs, this.host);
     }
     if (error instanceof TenantShellError) return error;
-    return networkError(error, this.host, this.#connectTimeoutMs, this.#timeoutMs, state.method);
+    return networkError(
+      error,
+      this.host,
+      this.#connectTimeoutMs,
+      this.#timeoutMs,
+      state.method,
+      this.#lease?.proxy,
+    );
   }
 
   #emit(

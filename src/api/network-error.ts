@@ -1,8 +1,10 @@
 // What a failed connection means to the user: undici's and Node's low-level error codes
 // (ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT, CERT_...) as a NetworkError or TimeoutError that
-// names the host and says what to check.
+// names the host and says what to check. Through a proxy the only connection made is to the
+// proxy, so a refused or unreachable one, or a CONNECT it turns down, is named as the proxy's.
 
 import { NetworkError, type TenantShellError, TimeoutError, UsageError } from './errors.ts';
+import type { ProxyInUse } from './pool.ts';
 
 const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS_|ERR_SSL_)/;
 
@@ -12,12 +14,17 @@ export function networkError(
   connectTimeoutMs: number,
   timeoutMs: number,
   method: string,
+  proxy?: ProxyInUse,
 ): TenantShellError {
   const err = error as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
   const raw = typeof err?.code === 'string' ? err.code : undefined;
   const inner = typeof err?.cause?.code === 'string' ? err.cause.code : undefined;
   const code = raw === 'UND_ERR_SOCKET' && inner ? inner : (raw ?? inner);
   const options = { cause: error };
+  if (proxy) {
+    const failed = proxyError(error, code, host, proxy, connectTimeoutMs);
+    if (failed) return failed;
+  }
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return new TimeoutError('connect', connectTimeoutMs, host, options);
@@ -93,5 +100,66 @@ export function networkError(
         'Check your network connection and the data center URL.',
         options,
       );
+  }
+}
+
+/** Failures that can only be the proxy's when one is in use; undefined for the others. */
+function proxyError(
+  error: unknown,
+  code: string | undefined,
+  host: string,
+  proxy: ProxyInUse,
+  connectTimeoutMs: number,
+): TenantShellError | undefined {
+  const name = `The proxy ${proxy.host} (${proxy.variable})`;
+  const fix = `Check ${proxy.variable} (host:port of a running proxy), or unset it to connect directly; NO_PROXY lists hosts that skip it.`;
+  const options = { cause: error };
+  const message = error instanceof Error ? error.message : '';
+  // undici: "Proxy response (502) !== 200 when HTTP Tunneling" (lib/dispatcher/proxy-agent.js).
+  const tunnel = /Proxy response \((\d{3})\)/.exec(message)?.[1];
+  if (tunnel !== undefined) {
+    const status = Number(tunnel);
+    if (status === 407) {
+      return new NetworkError(
+        host,
+        'PROXY_407',
+        `${name} asks for a login (407) before it connects to ${host}.`,
+        `Put the proxy's login in ${proxy.variable}, as http://user:password@${proxy.host}.`,
+        options,
+      );
+    }
+    return new NetworkError(
+      host,
+      `PROXY_${status}`,
+      `${name} answered ${status} when asked to connect to ${host}: the proxy could not or would not reach it.`,
+      `Check that the proxy may reach ${host} (its allow list, its own network), or set NO_PROXY=${host.replace(/:\d+$/, '')} to go direct.`,
+      options,
+    );
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new NetworkError(host, code, `${name} refused the connection.`, fix, options);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new NetworkError(
+        host,
+        code,
+        `Cannot find the proxy host of ${proxy.variable}, ${proxy.host} (DNS lookup failed).`,
+        fix,
+        options,
+      );
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return new NetworkError(host, code, `${name} cannot be reached (${code}).`, fix, options);
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new NetworkError(
+        host,
+        code,
+        `Could not connect to the proxy ${proxy.host} (${proxy.variable}) within ${connectTimeoutMs} ms.`,
+        fix,
+        options,
+      );
+    default:
+      return undefined;
   }
 }

@@ -188,3 +188,34 @@ export async function startSilentServer(): Promise<{ url: string; close(): Promi
       }),
   };
 }
+
+/**
+ * A proxy that turns every CONNECT down with `status` (a 502 from a proxy that cannot reach
+ * the host, a 407 asking for a login). It never opens a connection anywhere.
+ */
+export async function startRefusingProxy(
+  status: number,
+): Promise<{ url: string; hostPort: string; connects: string[]; close(): Promise<void> }> {
+  const connects: string[] = [];
+  const server = createServer((_req, res) => {
+    res.writeHead(status);
+    res.end();
+  });
+  server.on('connect', (req, socket: Socket) => {
+    connects.push(String(req.url));
+    socket.on('error', () => {});
+    socket.end(`HTTP/1.1 ${status} Refused\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const hostPort = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `http://${hostPort}`,
+    hostPort,
+    connects,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,240 @@
+// Issue 11, hostile input: what a proxy, a platform reply, the disk, a second process or the
+// environment can do to a session. In the style of catalogue.test.ts: each case is answered with
+// one clear sentence (one line, no stack, the expected words), leaves the session working (the
+// next call succeeds) and damages nothing already saved (the emulator's world, the files).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlatformClient } from '../../src/api/client.ts';
+import { TenantShellError } from '../../src/api/errors.ts';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
+import { HELPERS } from '../../src/steps/registry.ts';
+import { renderError } from '../../src/ui/render-error.ts';
+import { stepSession, type TestShell } from '../helpers/step-session.ts';
+import { artifactDir, keepOutput, recordFigures, registerSecrets } from './artifacts.ts';
+import { startRefusingProxy } from './catalogue-servers.ts';
+
+type Group = 'proxies' | 'platform replies' | 'files and processes' | 'helpers' | 'flags';
+
+interface Case {
+  group: Group;
+  name: string;
+  /** Runs the hostile input: throws the error the user reads, or returns the sentence shown. */
+  run: () => Promise<unknown>;
+  /** What the user must read. */
+  says: RegExp;
+  /** What the user must not read (a wrong cause, advice that does not apply). */
+  notSays?: RegExp;
+  code?: string;
+  /** Makes the files of the case (before the digests are taken). */
+  prepare?: () => void | Promise<void>;
+  /** Files that must be byte for byte the same afterwards. */
+  files?: () => string[];
+  /** The case changes the world on purpose (e.g. enables 2FA); the digest is not compared. */
+  changesWorld?: boolean;
+  /** Afterwards: more checks, and the session (or the case's own client) still answers. */
+  after?: () => Promise<void>;
+}
+
+let emulator: RunningEmulator;
+let shell: TestShell;
+let dir: string;
+const printed: string[] = [];
+
+function helper(name: string) {
+  return (...args: unknown[]) => {
+    const spec = HELPERS.find((h) => h.name === name);
+    if (!spec) throw new Error(`no helper ${name}`);
+    return spec.run(shell.session, ...args);
+  };
+}
+const getMfa = helper('getMfa');
+
+function worldDigest(): string {
+  const snap = emulator.world.snapshot();
+  return createHash('sha256')
+    .update(JSON.stringify([snap.tenants, snap.users, snap.clients]))
+    .digest('hex');
+}
+
+function digestFiles(paths: string[]): string[] {
+  return paths.map((p) => {
+    try {
+      return createHash('sha256').update(readFileSync(p)).digest('hex');
+    } catch {
+      return 'missing';
+    }
+  });
+}
+
+/** Runs `work` with these variables set in this process's environment, then puts them back. */
+async function withEnv<T>(vars: Record<string, string | undefined>, work: () => Promise<T>) {
+  const before: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(vars)) {
+    before[name] = process.env[name];
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+const NO_PROXY_ENV = {
+  https_proxy: undefined,
+  http_proxy: undefined,
+  HTTP_PROXY: undefined,
+  no_proxy: undefined,
+  NO_PROXY: undefined,
+};
+
+/** A client of a remote data center: through the proxy, the proxy is the only thing reached. */
+function connectThroughProxy(proxy: string) {
+  return withEnv({ ...NO_PROXY_ENV, HTTPS_PROXY: proxy }, () =>
+    PlatformClient.connect({
+      url: 'https://eu2-cloud.acronis.com',
+      credentials: { kind: 'client', clientId: 'proxy-case', clientSecret: 'proxy-case-secret' },
+      timeoutMs: 3000,
+      connectTimeoutMs: 2000,
+      retry: { tries: 1 },
+    }),
+  );
+}
+
+const CASES: Case[] = [];
+const add = (group: Group, list: Omit<Case, 'group'>[]) => {
+  for (const c of list) CASES.push({ group, ...c });
+};
+
+// ---------------------------------------------------------------- proxies (defect 4)
+let refusing502: Awaited<ReturnType<typeof startRefusingProxy>>;
+let refusing407: Awaited<ReturnType<typeof startRefusingProxy>>;
+add('proxies', [
+  {
+    name: 'HTTPS_PROXY=127.0.0.1:9 (no scheme, as curl accepts; nobody listens)',
+    run: () => connectThroughProxy('127.0.0.1:9'),
+    says: /^The proxy 127\.0\.0\.1:9 \(HTTPS_PROXY\) refused the connection\.$/,
+    notSays: /eu2-cloud|emulator|Invalid URL/,
+    code: 'E_NETWORK',
+  },
+  {
+    name: 'HTTPS_PROXY=notaurl',
+    run: () => connectThroughProxy('notaurl'),
+    says: /HTTPS_PROXY is 'notaurl', which is not a proxy address .*host:port or http:\/\/host:port/,
+    notSays: /Invalid URL/,
+    code: 'E_USAGE',
+  },
+  {
+    name: 'HTTPS_PROXY=http://:8080 (no host)',
+    run: () => connectThroughProxy('http://:8080'),
+    says: /HTTPS_PROXY is 'http:\/\/:8080', which is not a proxy address/,
+    code: 'E_USAGE',
+  },
+  {
+    name: 'HTTPS_PROXY=socks5://… (a kind of proxy undici does not speak)',
+    run: () => connectThroughProxy('socks5://127.0.0.1:1080'),
+    says: /HTTPS_PROXY is 'socks5:\/\/127\.0\.0\.1:1080'.*socks5:\/\/ proxies are not supported/,
+    code: 'E_USAGE',
+  },
+  {
+    name: 'HTTPS_PROXY with a password, refused: the password is not shown',
+    run: () => connectThroughProxy('http://me:pr0xy-pass@127.0.0.1:9'),
+    says: /^The proxy 127\.0\.0\.1:9 \(HTTPS_PROXY\) refused the connection\.$/,
+    notSays: /pr0xy-pass/,
+    code: 'E_NETWORK',
+  },
+  {
+    name: 'a proxy answering 502 to CONNECT',
+    run: () => connectThroughProxy(refusing502.hostPort),
+    says: /^The proxy 127\.0\.0\.1:\d+ \(HTTPS_PROXY\) answered 502 when asked to connect to eu2-cloud\.acronis\.com/,
+    notSays: /!== 200|Tunneling/,
+    code: 'E_NETWORK',
+    after: async () => {
+      expect(refusing502.connects.at(-1)).toBe('eu2-cloud.acronis.com:443');
+    },
+  },
+  {
+    name: 'a proxy answering 407 to CONNECT',
+    run: () => connectThroughProxy(refusing407.url),
+    says: /asks for a login \(407\)/,
+    code: 'E_NETWORK',
+  },
+  {
+    name: 'HTTPS_PROXY=127.0.0.1:9 with NO_PROXY naming the host: direct, not the proxy',
+    run: () =>
+      withEnv({ HTTPS_PROXY: '127.0.0.1:9', NO_PROXY: '.acronis.com' }, async () =>
+        (await import('../../src/api/pool.ts')).proxyFor('https://eu2-cloud.acronis.com'),
+      ).then((proxy) => `proxy: ${proxy === undefined ? 'none' : proxy.url}`),
+    says: /^proxy: none$/,
+  },
+]);
+
+// ---------------------------------------------------------------- the run
+beforeAll(async () => {
+  dir = artifactDir('catalogue-hostile');
+  emulator = await startEmulator();
+  registerSecrets(emulator.client_secret, emulator.admin.password);
+  shell = await stepSession(emulator);
+  shell.client.onCall(() => registerSecrets(...shell.client.redactor.secrets()));
+  refusing502 = await startRefusingProxy(502);
+  refusing407 = await startRefusingProxy(407);
+});
+
+afterAll(async () => {
+  registerSecrets(...(shell?.client.redactor.secrets() ?? []));
+  keepOutput(dir, 'printed.txt', printed.join('\n'));
+  await Promise.all([shell?.close(), refusing502?.close(), refusing407?.close()]);
+  await emulator?.close();
+  const byGroup: Record<string, number> = {};
+  for (const c of CASES) byGroup[c.group] = (byGroup[c.group] ?? 0) + 1;
+  recordFigures('catalogue-hostile', { cases: CASES.length, ...byGroup });
+});
+
+/** What the user reads: the thrown error's message, or the sentence the case returned. */
+function sentenceOf(outcome: { error?: unknown; value?: unknown }): string {
+  if (outcome.error !== undefined) {
+    expect(outcome.error, 'a refusal is an Error').toBeInstanceOf(Error);
+    return (outcome.error as Error).message;
+  }
+  expect(typeof outcome.value, 'the case returns the sentence it saw').toBe('string');
+  return outcome.value as string;
+}
+
+describe('the catalogue of hostile input', () => {
+  it.each(CASES.map((c) => [`${c.group}: ${c.name}`, c] as const))('%s', async (_label, c) => {
+    await c.prepare?.();
+    const worldBefore = worldDigest();
+    const filesBefore = digestFiles(c.files?.() ?? []);
+    const outcome: { error?: unknown; value?: unknown } = {};
+    try {
+      outcome.value = await c.run();
+    } catch (e) {
+      outcome.error = e;
+    }
+    const sentence = sentenceOf(outcome);
+    const shown = outcome.error ? renderError(outcome.error) : sentence;
+    keepOutput(dir, `case-${CASES.indexOf(c)}.txt`, shown);
+    // One clear sentence: one line, no stack, not a wall of text, and what we expect.
+    expect(sentence).not.toMatch(/\n/);
+    expect(sentence).not.toMatch(/\s at \S+ \(/);
+    expect(sentence.length).toBeLessThan(600);
+    expect(sentence).toMatch(c.says);
+    if (c.notSays) expect(shown).not.toMatch(c.notSays);
+    if (c.code) {
+      expect(outcome.error).toBeInstanceOf(TenantShellError);
+      expect((outcome.error as TenantShellError).code).toBe(c.code);
+    }
+    // Nothing already saved was damaged.
+    if (!c.changesWorld) expect(worldDigest()).toBe(worldBefore);
+    if (c.files) expect(digestFiles(c.files())).toEqual(filesBefore);
+    // And the session goes on.
+    if (c.after) await c.after();
+    const status = (await getMfa(emulator.tenant_id)) as { mfa_status: string };
+    expect(status.mfa_status).toBe('disabled');
+  });
+});
