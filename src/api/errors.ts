@@ -167,7 +167,7 @@ export class TimeoutError extends TenantShellError {
     const hint =
       phase === 'connect'
         ? 'Check the data center URL and your network or proxy (HTTPS_PROXY); a firewall may drop the connection.'
-        : 'The platform is slow or the network stalls; try again, or raise the timeout.';
+        : 'The platform is slow or the network stalls; try again, or allow more time with --timeout SECONDS (or TENANT_SHELL_TIMEOUT).';
     super('E_TIMEOUT', message, hint, options);
     this.phase = phase;
     this.timeoutMs = timeoutMs;

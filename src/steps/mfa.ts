@@ -10,8 +10,11 @@ import { resolveTenantId } from './tenants.ts';
 
 /** Steps 5-6 read back: the tenant's 2FA status object, exactly as the page shows it. */
 export async function getMfa(session: StepSession, tenant?: unknown): Promise<TenantMfaInfo> {
+  // Outside the spinner: naming the tenant may ask which one was meant.
   const id = await resolveTenantId(session, 'getMfa', tenant);
-  return api.getTenantMfa(session.client, id, session.signal());
+  return session.busy('Reading the 2FA status', () =>
+    api.getTenantMfa(session.client, id, session.signal()),
+  );
 }
 
 function usersLockedOut(status: TenantMfaInfo): number {

@@ -11,8 +11,10 @@ import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts
 import { HELPERS } from '../../src/steps/registry.ts';
 import { renderError } from '../../src/ui/render-error.ts';
 import { stepSession, type TestShell } from '../helpers/step-session.ts';
+import { tenantShell } from '../helpers/tenant-shell-cli.ts';
+import { CLIENT_ID } from '../unit/api-test-server.ts';
 import { artifactDir, keepOutput, recordFigures, registerSecrets } from './artifacts.ts';
-import { startRefusingProxy } from './catalogue-servers.ts';
+import { startOneAnswerServer, startRefusingProxy } from './catalogue-servers.ts';
 
 type Group = 'proxies' | 'platform replies' | 'files and processes' | 'helpers' | 'flags';
 
@@ -26,6 +28,8 @@ interface Case {
   /** What the user must not read (a wrong cause, advice that does not apply). */
   notSays?: RegExp;
   code?: string;
+  /** The hint under the sentence (what to do next). */
+  hint?: RegExp;
   /** Makes the files of the case (before the digests are taken). */
   prepare?: () => void | Promise<void>;
   /** Files that must be byte for byte the same afterwards. */
@@ -174,8 +178,91 @@ add('proxies', [
   },
 ]);
 
+// ---------------------------------------------------------------- flags: the call timeout (defect 8)
+/**
+ * The shell as a user starts it; returns its first line on stderr, after checking the rest is
+ * at most a hint (no stack) and that it exited 1.
+ */
+async function shellSays(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const home = artifactDir('catalogue-hostile-cli');
+  const result = await tenantShell(args, { HOME: home, TENANT_SHELL_CONFIG_DIR: home, ...env });
+  keepOutput(home, 'stderr.txt', result.stderr);
+  lastStderr = result.stderr;
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines.length, result.stderr).toBeLessThanOrEqual(2);
+  return (lines[0] ?? '').replace(/^✖ /, '');
+}
+
+let lastStderr = '';
+let silentCli: { url: string; close(): Promise<void> };
+let stalled: { url: string; close(): Promise<void> };
+const busyTexts: string[] = [];
+add('flags', [
+  {
+    name: '--timeout abc',
+    run: () => shellSays(['--emulator', '--timeout', 'abc', '--eval', '1']),
+    says: /^--timeout expects a number of seconds from 1 to 3600 .*, not "abc"\.$/,
+  },
+  {
+    name: '--timeout 0',
+    run: () => shellSays(['--emulator', '--timeout', '0', '--eval', '1']),
+    says: /^--timeout expects a number of seconds from 1 to 3600 .*, not "0"\.$/,
+  },
+  {
+    name: 'TENANT_SHELL_TIMEOUT=-5',
+    run: () => shellSays(['--emulator', '--eval', '1'], { TENANT_SHELL_TIMEOUT: '-5' }),
+    says: /^TENANT_SHELL_TIMEOUT expects a number of seconds from 1 to 3600 .*, not "-5"\.$/,
+  },
+  {
+    name: '--timeout 1 against a host that never answers: the timeout says how to change it',
+    run: () =>
+      shellSays(
+        ['--url', silentCli.url, '--client-id', CLIENT_ID, '--no-input', '--timeout', '1'],
+        {
+          TENANT_SHELL_CLIENT_SECRET: 'timeout-case-secret',
+        },
+      ),
+    says: /did not finish within 1000 ms\.$/,
+    after: async () => {
+      expect(lastStderr).toMatch(
+        /allow more time with --timeout SECONDS \(or TENANT_SHELL_TIMEOUT\)/,
+      );
+    },
+  },
+  {
+    name: 'getMfa() on a reply that never starts: the spinner, then a timeout that names --timeout',
+    run: () => {
+      const client = new PlatformClient({
+        url: stalled.url,
+        credentials: { kind: 'token', accessToken: 'stalled-case-token' },
+        timeoutMs: 700,
+      });
+      const session = {
+        ...shell.session,
+        client,
+        busy: <T>(text: string, work: () => Promise<T>) => {
+          busyTexts.push(text);
+          return work();
+        },
+      };
+      const spec = HELPERS.find((h) => h.name === 'getMfa');
+      return Promise.resolve(spec?.run(session, emulator.tenant_id)).finally(() => client.close());
+    },
+    says: /did not finish within 700 ms/,
+    code: 'E_TIMEOUT',
+    hint: /--timeout SECONDS \(or TENANT_SHELL_TIMEOUT\)/,
+    notSays: /raise the timeout/,
+    after: async () => {
+      expect(busyTexts).toEqual(['Reading the 2FA status']);
+    },
+  },
+]);
+
 // ---------------------------------------------------------------- the run
 beforeAll(async () => {
+  silentCli = await startOneAnswerServer(() => {});
+  stalled = await startOneAnswerServer(() => {});
   dir = artifactDir('catalogue-hostile');
   emulator = await startEmulator();
   registerSecrets(emulator.client_secret, emulator.admin.password);
@@ -188,7 +275,13 @@ beforeAll(async () => {
 afterAll(async () => {
   registerSecrets(...(shell?.client.redactor.secrets() ?? []));
   keepOutput(dir, 'printed.txt', printed.join('\n'));
-  await Promise.all([shell?.close(), refusing502?.close(), refusing407?.close()]);
+  await Promise.all([
+    shell?.close(),
+    refusing502?.close(),
+    refusing407?.close(),
+    silentCli?.close(),
+    stalled?.close(),
+  ]);
   await emulator?.close();
   const byGroup: Record<string, number> = {};
   for (const c of CASES) byGroup[c.group] = (byGroup[c.group] ?? 0) + 1;
@@ -229,6 +322,7 @@ describe('the catalogue of hostile input', () => {
       expect(outcome.error).toBeInstanceOf(TenantShellError);
       expect((outcome.error as TenantShellError).code).toBe(c.code);
     }
+    if (c.hint) expect((outcome.error as TenantShellError).hint).toMatch(c.hint);
     // Nothing already saved was damaged.
     if (!c.changesWorld) expect(worldDigest()).toBe(worldBefore);
     if (c.files) expect(digestFiles(c.files())).toEqual(filesBefore);
