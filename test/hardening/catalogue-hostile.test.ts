@@ -53,6 +53,35 @@ function helper(name: string) {
   };
 }
 const getMfa = helper('getMfa');
+const setMfa = helper('setMfa');
+const createTenant = helper('createTenant');
+
+/** Questions answered as given, recording what was asked and the notes shown before it. */
+function answering(answer: boolean) {
+  const asked: Array<{ question: string; notesBefore: string[] }> = [];
+  const ask = {
+    confirm: async (question: string) => {
+      asked.push({ question, notesBefore: [...shell.notes] });
+      return answer;
+    },
+    select: async () => {
+      throw new Error('no select expected');
+    },
+    input: async () => {
+      throw new Error('no input expected');
+    },
+  };
+  return { asked, session: { ...shell.session, ask } };
+}
+
+/** The shell in a process of its own; the whole result, its output kept with the artifacts. */
+async function runShell(args: string[], env: Record<string, string> = {}) {
+  const home = artifactDir('catalogue-hostile-cli');
+  const result = await tenantShell(args, { HOME: home, TENANT_SHELL_CONFIG_DIR: home, ...env });
+  keepOutput(home, 'stdout.txt', result.stdout);
+  keepOutput(home, 'stderr.txt', result.stderr);
+  return result;
+}
 
 function worldDigest(): string {
   const snap = emulator.world.snapshot();
@@ -256,6 +285,89 @@ add('flags', [
     after: async () => {
       expect(busyTexts).toEqual(['Reading the 2FA status']);
     },
+  },
+]);
+
+// ---------------------------------------------------------------- helpers: no undo where none exists (defect 9)
+let prodPartner = { id: '', name: '' };
+let oneWay: ReturnType<typeof answering>;
+let callsBefore = 0;
+add('helpers', [
+  {
+    name: 'setMfa(true) on a partner in production: said before the question, no "Undo with"',
+    prepare: async () => {
+      const { body: t } = await shell.client.request<{
+        id: string;
+        name: string;
+        pricing_mode?: string;
+      }>('POST', '/tenants', {
+        json: {
+          name: 'Hostile Production Partner',
+          kind: 'partner',
+          parent_id: emulator.tenant_id,
+          pricing_mode: 'production',
+        },
+      });
+      expect(t.pricing_mode).toBe('production');
+      prodPartner = t;
+      oneWay = answering(true);
+      shell.notes.length = 0;
+    },
+    run: async () => {
+      const spec = HELPERS.find((h) => h.name === 'setMfa');
+      await spec?.run(oneWay.session, true, { tenant: prodPartner.id });
+      return shell.notes.find((n) => /no undo/.test(n));
+    },
+    says: /^2FA is on for 'Hostile Production Partner' for good: there is no undo\.$/,
+    changesWorld: true,
+    after: async () => {
+      expect(oneWay.asked).toHaveLength(1);
+      expect(oneWay.asked[0]?.notesBefore.join('\n')).toMatch(
+        /This cannot be undone: .* cannot be turned off again\./,
+      );
+      expect(shell.notes.join('\n')).not.toMatch(/Undo with/);
+    },
+  },
+  {
+    name: 'setMfa(false) on that partner: refused before anything is sent (no 1027 round trip)',
+    prepare: () => {
+      callsBefore = shell.calls.length;
+    },
+    run: () => setMfa(false, { tenant: prodPartner.id, yes: true }),
+    says: /^2FA cannot be turned off for 'Hostile Production Partner': .*partner tenants in production \(code 1027\); nothing was sent\.$/,
+    code: 'E_USAGE',
+    hint: /API client or a service account/,
+    after: async () => {
+      expect(shell.calls.slice(callsBefore).filter((c) => c.method === 'PUT')).toEqual([]);
+    },
+  },
+  {
+    name: 'setMfa(true) on a customer still offers the undo (it exists there)',
+    run: async () => {
+      const t = (await createTenant('Hostile Undo Customer')) as { id: string };
+      await setMfa(true, { tenant: t.id, yes: true });
+      return shell.notes.at(-1);
+    },
+    says: /^Undo with: await setMfa\(false, \{tenant: '[0-9a-f-]{36}'\}\)$/,
+    changesWorld: true,
+  },
+  {
+    name: "--yes --eval 'setMfa(true); setMfa(false)' on the emulator's production partner",
+    run: async () => {
+      const r = await runShell([
+        '--emulator',
+        '--yes',
+        '--eval',
+        'await setMfa(true); await setMfa(false)',
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toMatch(/Undo with/);
+      const lines = r.stderr.split('\n');
+      // Said before the PUT: the one-way note comes first.
+      expect(lines[0]).toMatch(/This cannot be undone/);
+      return lines.find((l) => l.startsWith('✖ '))?.slice(2);
+    },
+    says: /^2FA cannot be turned off for 'Emulator Partner': .*; nothing was sent\.$/,
   },
 ]);
 
