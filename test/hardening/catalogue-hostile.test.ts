@@ -4,9 +4,13 @@
 // next call succeeds) and damages nothing already saved (the emulator's world, the files).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+// First: every @inquirer/prompts question of this file is shown on its screen (the login cases).
+import { screen } from '@inquirer/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../src/api/client.ts';
 import { TenantShellError } from '../../src/api/errors.ts';
+import { login } from '../../src/auth/login.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import { HELPERS } from '../../src/steps/registry.ts';
 import { renderError } from '../../src/ui/render-error.ts';
@@ -16,7 +20,7 @@ import { CLIENT_ID } from '../unit/api-test-server.ts';
 import { artifactDir, keepOutput, recordFigures, registerSecrets } from './artifacts.ts';
 import { startOneAnswerServer, startRefusingProxy } from './catalogue-servers.ts';
 
-type Group = 'proxies' | 'platform replies' | 'files and processes' | 'helpers' | 'flags';
+type Group = 'proxies' | 'platform replies' | 'files and processes' | 'helpers' | 'flags' | 'login';
 
 interface Case {
   group: Group;
@@ -368,6 +372,72 @@ add('helpers', [
       return lines.find((l) => l.startsWith('✖ '))?.slice(2);
     },
     says: /^2FA cannot be turned off for 'Emulator Partner': .*; nothing was sent\.$/,
+  },
+]);
+
+// ---------------------------------------------------------------- login: the platform's reason (defect 10)
+/** Waits for a question showing `text`, then types and presses keys (Enter by default). */
+async function reply(text: string, keys: { type?: string; press?: string[] } = {}) {
+  const deadline = Date.now() + 10_000;
+  while (!screen.getScreen().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no question '${text}':\n${screen.getScreen()}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  if (keys.type) screen.type(keys.type);
+  for (const key of keys.press ?? ['enter']) screen.keypress(key);
+}
+
+let twoFactorEmulator: RunningEmulator;
+add('login', [
+  {
+    name: "the administrator's login with 2FA required: the platform's reason and the ways that work",
+    prepare: async () => {
+      twoFactorEmulator = await startEmulator({ tenants: 1 });
+      // Enabling 2FA on its partner puts every user of it, the administrator too, to setup_required.
+      const admin = await PlatformClient.connect({
+        url: twoFactorEmulator.url,
+        credentials: {
+          kind: 'client',
+          clientId: twoFactorEmulator.client_id,
+          clientSecret: twoFactorEmulator.client_secret,
+        },
+      });
+      await admin.request('PUT', `/tenants/${twoFactorEmulator.tenant_id}/mfa/status`, {
+        json: { enabled: true },
+      });
+      await admin.close();
+    },
+    run: async () => {
+      const said: string[] = [];
+      const pending = login({
+        flags: {},
+        env: { TENANT_SHELL_CONFIG_DIR: join(dir, 'no-config') },
+        interactive: true,
+        print: (line) => said.push(line),
+      });
+      pending.catch(() => undefined);
+      await reply('Where to connect?', { press: ['down', 'down', 'enter'] });
+      await reply('Data center URL', { type: twoFactorEmulator.url });
+      await reply("Administrator's login", { type: twoFactorEmulator.admin.login });
+      await reply("Administrator's password", { type: twoFactorEmulator.admin.password });
+      // Not the password again: the way in is chosen again, here the emulator.
+      for (let i = 0; said.length === 0 && i < 2000; i++)
+        await new Promise((r) => setTimeout(r, 5));
+      await reply('Where to connect?', { press: ['enter'] });
+      const session = await pending;
+      try {
+        expect(session.dataCenter.label).toBe('emulator');
+        expect(said.join('\n')).not.toMatch(/refused the administrator's login or password/);
+      } finally {
+        await session.client.close();
+        await session.emulator?.close();
+      }
+      return said[0];
+    },
+    says: /^127\.0\.0\.1:\d+ refused the administrator's login and said: "Two-factor authentication is on for this user.*"; .*API client .*Settings > API clients.*service account/,
+    after: async () => {
+      await twoFactorEmulator.close();
+    },
   },
 ]);
 
