@@ -58,6 +58,53 @@ export function defaultReportPath(enabled: boolean, at = new Date()): string {
   return join(defaultReportDir(), `mfa-${enabled ? 'enable' : 'disable'}-${stamp}.json`);
 }
 
+/** Where the report's path came from: it decides the way out when it cannot be written. */
+export type ReportOrigin = 'default' | 'report' | 'resume';
+
+const WHY: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'a file is in the way of the folder',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  EISDIR: 'the report path is a folder',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'the path loops through symbolic links',
+  EMFILE: 'too many files are open',
+  EIO: 'an input/output error',
+};
+
+/** Why a file operation failed, in words (errno text is not for users). */
+export function fileProblem(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return (typeof code === 'string' && WHY[code]) || `${typeof code === 'string' ? code : 'an error'}`;
+}
+
+/**
+ * One sentence for a report that cannot be written: the folder, why, and the way out. The
+ * first write happens before the first change, so nothing has been sent yet.
+ */
+export function reportFolderError(
+  helper: string,
+  error: unknown,
+  path: string,
+  origin: ReportOrigin,
+): UsageError {
+  const way =
+    origin === 'default'
+      ? 'set TENANT_SHELL_REPORT_DIR to a folder you can write to, or pass {report: FILE}'
+      : origin === 'report'
+        ? 'pass {report: FILE} with a file in a folder you can write to'
+        : 'make room or fix the permissions there, then resume again';
+  return new UsageError(
+    `${helper} cannot write its report in '${dirname(path)}' (${fileProblem(error)}), so nothing was sent: ${way}.`,
+    '',
+    { cause: error },
+  );
+}
+
 /** Checks before anything is sent that a report can be written there. */
 export async function checkReportPath(helper: string, path: unknown): Promise<string> {
   if (typeof path !== 'string' || path.trim() === '') {
@@ -125,21 +172,33 @@ export class ReportWriter {
     this.#unregister = onTerminate(() => this.#writeNowSync('interrupted'));
   }
 
-  /** Writes the first version (so a failure to write stops the run before its first call). */
+  /**
+   * Writes the first version, so a failure to write stops the run before its first call; that
+   * failure is one sentence (reportFolderError), not errno text.
+   */
   static async create(
     path: string,
     head: Omit<ReportData, 'tenants' | 'updated_at' | 'status' | 'format' | 'version'>,
     entries: PlanEntry[],
-    intervalMs = 500,
+    options: { intervalMs?: number; origin?: ReportOrigin; helper?: string } = {},
   ): Promise<ReportWriter> {
-    await mkdir(dirname(path), { recursive: true });
+    const refuse = (error: unknown) =>
+      reportFolderError(options.helper ?? 'setMfa', error, path, options.origin ?? 'report');
+    await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+      throw refuse(error);
+    });
     const writer = new ReportWriter(
       path,
       { format: REPORT_FORMAT, version: 1, ...head },
       entries,
-      intervalMs,
+      options.intervalMs ?? 500,
     );
-    await writer.flush();
+    try {
+      await writer.flush();
+    } catch (error) {
+      writer.#unregister();
+      throw refuse(error);
+    }
     return writer;
   }
 

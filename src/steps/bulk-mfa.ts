@@ -9,6 +9,7 @@ import { MfaPlan, type PlanEntry } from '../bulk/plan.ts';
 import {
   checkReportPath,
   defaultReportPath,
+  fileProblem,
   loadReport,
   type ReportData,
   ReportWriter,
@@ -226,6 +227,7 @@ export async function setMfaBulk(
       started_at: scope.resumed?.data.started_at ?? new Date().toISOString(),
     },
     scope.all,
+    { origin: scope.resumed ? 'resume' : reportPath ? 'report' : 'default' },
   );
   let failed = 0;
   let done = 0;
@@ -266,7 +268,14 @@ export async function setMfaBulk(
     bar?.stop();
   }
   const interrupted = signal?.aborted === true && pending.some((e) => e.state === 'pending');
-  await writer.flush(interrupted ? 'interrupted' : 'finished');
+  try {
+    await writer.flush(interrupted ? 'interrupted' : 'finished');
+  } catch (error) {
+    // The changes were made: the summary below says which; only the file is behind.
+    session.note(
+      `The report '${writer.path}' could not be updated (${fileProblem(error)}): it may still list tenants as pending that were changed; the summary below is complete.`,
+    );
+  }
   return new MfaSummary({
     enabled,
     scope: scope.description,

@@ -3,7 +3,7 @@
 // one clear sentence (one line, no stack, the expected words), leaves the session working (the
 // next call succeeds) and damages nothing already saved (the emulator's world, the files).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // First: every @inquirer/prompts question of this file is shown on its screen (the login cases).
 import { screen } from '@inquirer/testing/vitest';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../src/api/client.ts';
 import { TenantShellError } from '../../src/api/errors.ts';
 import { login } from '../../src/auth/login.ts';
+import { reportFolderError } from '../../src/bulk/report.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import { HELPERS } from '../../src/steps/registry.ts';
 import { renderError } from '../../src/ui/render-error.ts';
@@ -441,6 +442,91 @@ add('login', [
   },
 ]);
 
+// ---------------------------------------------------------------- report folders (defect 5)
+let customerId = '';
+let putsBefore = 0;
+const puts = () => shell.calls.filter((c) => c.method === 'PUT').length;
+const NO_REPORT_ENV = { TENANT_SHELL_REPORT_DIR: undefined, XDG_STATE_HOME: undefined };
+/** A tree-wide change of one customer that must stop before its first PUT. */
+function bulkChange(env: Record<string, string | undefined>, extra: object = {}) {
+  putsBefore = puts();
+  return withEnv({ ...NO_REPORT_ENV, ...env }, () =>
+    setMfa(true, { tenants: [customerId], yes: true, ...extra }),
+  );
+}
+const nothingSent = async () => {
+  expect(puts()).toBe(putsBefore);
+};
+/** A real ENOSPC from the kernel: /dev/full refuses every write with it. */
+function diskFullError(): unknown {
+  try {
+    writeFileSync('/dev/full', 'x');
+  } catch (error) {
+    return error;
+  }
+  throw new Error('/dev/full accepted a write');
+}
+let aFile = '';
+let aFolder = '';
+add('files and processes', [
+  {
+    name: 'TENANT_SHELL_REPORT_DIR set to a file',
+    prepare: () => {
+      aFile = join(dir, 'not-a-folder');
+      writeFileSync(aFile, 'keep me\n');
+    },
+    run: () => bulkChange({ TENANT_SHELL_REPORT_DIR: aFile }),
+    says: /^setMfa cannot write its report in '.*not-a-folder' \(a file is in the way of the folder\), so nothing was sent: set TENANT_SHELL_REPORT_DIR to a folder you can write to, or pass \{report: FILE\}\.$/,
+    notSays: /EEXIST|mkdir/,
+    code: 'E_USAGE',
+    files: () => [aFile],
+    after: nothingSent,
+  },
+  {
+    name: 'HOME is not a folder one can write in (no TENANT_SHELL_REPORT_DIR)',
+    run: () => bulkChange({ HOME: aFile }),
+    says: /^setMfa cannot write its report in '.*not-a-folder\/\.local\/state\/tenant-shell\/reports' \(part of the path is a file, not a folder\), so nothing was sent: set TENANT_SHELL_REPORT_DIR .*\{report: FILE\}\.$/,
+    notSays: /ENOTDIR|mkdir/,
+    code: 'E_USAGE',
+    files: () => [aFile],
+    after: nothingSent,
+  },
+  {
+    name: '{report: FILE} naming a folder',
+    prepare: () => {
+      aFolder = join(dir, 'a-folder');
+      mkdirSync(join(aFolder, 'inside'), { recursive: true });
+    },
+    run: () => bulkChange({}, { report: aFolder }),
+    says: /^setMfa cannot write its report in '.*' \(the report path is a folder\), so nothing was sent: pass \{report: FILE\} with a file in a folder you can write to\.$/,
+    code: 'E_USAGE',
+    after: async () => {
+      await nothingSent();
+      // No temporary file left behind next to it.
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    },
+  },
+  {
+    name: 'a full disk (a real ENOSPC) when the report is first written',
+    run: async () =>
+      reportFolderError('setMfa', diskFullError(), join(dir, 'r.json'), 'default').message,
+    says: /^setMfa cannot write its report in '.*' \(the disk is full\), so nothing was sent: set TENANT_SHELL_REPORT_DIR .*\{report: FILE\}\.$/,
+    notSays: /ENOSPC/,
+  },
+  {
+    name: 'an unwritable folder (EACCES) when the report is first written',
+    run: async () =>
+      reportFolderError(
+        'setMfa',
+        Object.assign(new Error('EACCES: permission denied, mkdir'), { code: 'EACCES' }),
+        join(dir, 'home', '.local', 'state', 'tenant-shell', 'reports', 'r.json'),
+        'default',
+      ).message,
+    says: /^setMfa cannot write its report in '.*home\/\.local\/state\/tenant-shell\/reports' \(permission denied\)/,
+    notSays: /EACCES/,
+  },
+]);
+
 // ---------------------------------------------------------------- the run
 beforeAll(async () => {
   silentCli = await startOneAnswerServer(() => {});
@@ -450,6 +536,7 @@ beforeAll(async () => {
   registerSecrets(emulator.client_secret, emulator.admin.password);
   shell = await stepSession(emulator);
   shell.client.onCall(() => registerSecrets(...shell.client.redactor.secrets()));
+  customerId = [...emulator.world.tenants.values()].find((t) => t.kind === 'customer')?.id ?? '';
   refusing502 = await startRefusingProxy(502);
   refusing407 = await startRefusingProxy(407);
 });
