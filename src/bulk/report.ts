@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../api/errors.ts';
 import { onTerminate } from '../lifecycle.ts';
+import { acquireLock, describeHolder, type HeldLock, LockHeldError } from '../lock-file.ts';
 import type { PlanEntry } from './plan.ts';
 
 export const REPORT_FORMAT = 'tenant-shell/mfa-report';
@@ -79,7 +80,9 @@ const WHY: Record<string, string> = {
 /** Why a file operation failed, in words (errno text is not for users). */
 export function fileProblem(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
-  return (typeof code === 'string' && WHY[code]) || `${typeof code === 'string' ? code : 'an error'}`;
+  return (
+    (typeof code === 'string' && WHY[code]) || `${typeof code === 'string' ? code : 'an error'}`
+  );
 }
 
 /**
@@ -117,6 +120,22 @@ export async function checkReportPath(helper: string, path: unknown): Promise<st
     throw new UsageError(`${helper}: the folder of the report, '${dir}', does not exist.`);
   }
   return full;
+}
+
+/**
+ * One run at a time per report: REPORT.lock names the process writing it, so a second shell
+ * resuming the same report does not send (and count) the same changes again.
+ */
+export function lockReport(helper: string, path: string): HeldLock {
+  const full = resolve(path);
+  try {
+    return acquireLock(`${full}.lock`, helper);
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    throw new UsageError(
+      `${helper}: the report '${full}' is in use by ${describeHolder(error.holder)}: wait for that run to finish (or stop it), then resume it again.`,
+    );
+  }
 }
 
 /** Reads a report to resume from: one sentence for a missing or damaged file. */
@@ -157,14 +176,17 @@ export class ReportWriter {
   #lastWrite = 0;
   #error: unknown;
   readonly #unregister: () => void;
+  readonly #lock: HeldLock;
 
   private constructor(
     path: string,
     head: Omit<ReportData, 'tenants' | 'updated_at' | 'status'>,
     entries: PlanEntry[],
     intervalMs: number,
+    lock: HeldLock,
   ) {
     this.path = path;
+    this.#lock = lock;
     this.#head = head;
     this.#entries = entries;
     this.#intervalMs = intervalMs;
@@ -180,26 +202,47 @@ export class ReportWriter {
     path: string,
     head: Omit<ReportData, 'tenants' | 'updated_at' | 'status' | 'format' | 'version'>,
     entries: PlanEntry[],
-    options: { intervalMs?: number; origin?: ReportOrigin; helper?: string } = {},
+    options: {
+      intervalMs?: number;
+      origin?: ReportOrigin;
+      helper?: string;
+      /** The report's lock, when the caller took it already (a resume takes it first). */
+      lock?: HeldLock;
+    } = {},
   ): Promise<ReportWriter> {
+    const helper = options.helper ?? 'setMfa';
     const refuse = (error: unknown) =>
-      reportFolderError(options.helper ?? 'setMfa', error, path, options.origin ?? 'report');
+      reportFolderError(helper, error, path, options.origin ?? 'report');
     await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
       throw refuse(error);
     });
+    let lock: HeldLock;
+    try {
+      lock = options.lock ?? lockReport(helper, path);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw refuse(error);
+    }
     const writer = new ReportWriter(
       path,
       { format: REPORT_FORMAT, version: 1, ...head },
       entries,
       options.intervalMs ?? 500,
+      lock,
     );
     try {
       await writer.flush();
     } catch (error) {
-      writer.#unregister();
+      writer.release();
       throw refuse(error);
     }
     return writer;
+  }
+
+  /** Stops watching for SIGTERM and lets go of the lock (after the last flush). */
+  release(): void {
+    this.#unregister();
+    this.#lock.release();
   }
 
   /** Something changed: written within `intervalMs`, never more often. */
@@ -216,15 +259,21 @@ export class ReportWriter {
   /** Writes now (after any write under way) and reports a write failure, if one happened. */
   async flush(status?: ReportData['status']): Promise<void> {
     if (status) this.#status = status;
-    if (status && status !== 'running') this.#unregister();
+    const last = status !== undefined && status !== 'running';
+    if (last) this.#unregister();
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    while (this.#writing) await this.#writing.catch(() => undefined);
-    this.#dirty = true;
-    await this.#write();
-    if (this.#error) throw this.#error;
+    try {
+      while (this.#writing) await this.#writing.catch(() => undefined);
+      this.#dirty = true;
+      await this.#write();
+      if (this.#error) throw this.#error;
+    } finally {
+      // The run is over: the report is free for a resume.
+      if (last) this.#lock.release();
+    }
   }
 
   #text(): string {

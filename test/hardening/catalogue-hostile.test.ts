@@ -2,8 +2,18 @@
 // environment can do to a session. In the style of catalogue.test.ts: each case is answered with
 // one clear sentence (one line, no stack, the expected words), leaves the session working (the
 // next call succeeds) and damages nothing already saved (the emulator's world, the files).
+
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // First: every @inquirer/prompts question of this file is shown on its screen (the login cases).
 import { screen } from '@inquirer/testing/vitest';
@@ -12,14 +22,20 @@ import { PlatformClient } from '../../src/api/client.ts';
 import { TenantShellError } from '../../src/api/errors.ts';
 import { login } from '../../src/auth/login.ts';
 import { reportFolderError } from '../../src/bulk/report.ts';
-import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
+import { type RunningEmulator, StateFileError, startEmulator } from '../../src/emulator/index.ts';
 import { HELPERS } from '../../src/steps/registry.ts';
 import { renderError } from '../../src/ui/render-error.ts';
 import { stepSession, type TestShell } from '../helpers/step-session.ts';
 import { tenantShell } from '../helpers/tenant-shell-cli.ts';
 import { CLIENT_ID } from '../unit/api-test-server.ts';
 import { artifactDir, keepOutput, recordFigures, registerSecrets } from './artifacts.ts';
-import { startOneAnswerServer, startRefusingProxy } from './catalogue-servers.ts';
+import {
+  holdLockElsewhere,
+  type OtherProcess,
+  startOneAnswerServer,
+  startOtherProcess,
+  startRefusingProxy,
+} from './catalogue-servers.ts';
 
 type Group = 'proxies' | 'platform replies' | 'files and processes' | 'helpers' | 'flags' | 'login';
 
@@ -527,6 +543,150 @@ add('files and processes', [
   },
 ]);
 
+// ---------------------------------------------------------------- one state file, one report: one process (defects 11, 12)
+let stateDir = '';
+let stateFile = '';
+let other: OtherProcess | undefined;
+let heldEmulator: RunningEmulator | undefined;
+/** A pid that was a process of this machine and is not any more. */
+async function deadPid(): Promise<number> {
+  const p = await startOtherProcess(['-e', 'console.log(process.pid)']);
+  await p.stop();
+  return p.pid;
+}
+/** The emulator on its own, as `npm run emulator` runs it: exit code and stderr. */
+function emulatorProcess(args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/emulator.ts', '--quiet', ...args],
+      { cwd: join(import.meta.dirname, '../..'), timeout: 15_000 },
+      (error, _stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stderr });
+      },
+    );
+  });
+}
+function oneLine(result: { code: number; stderr: string }, exitCode: number): string {
+  expect(result.code, result.stderr).toBe(exitCode);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  return lines[0] ?? '';
+}
+let reportPath = '';
+let secondCustomer = { id: '', name: '' };
+function pendingReport(): string {
+  return `${JSON.stringify({
+    format: 'tenant-shell/mfa-report',
+    version: 1,
+    base_url: shell.client.baseUrl,
+    enabled: true,
+    scope: '1 tenant given',
+    started_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:01.000Z',
+    status: 'interrupted',
+    tenants: [{ ...secondCustomer, kind: 'customer', state: 'pending' }],
+  })}\n`;
+}
+add('files and processes', [
+  {
+    name: 'a second emulator on a --state file another emulator process uses',
+    prepare: async () => {
+      stateDir = mkdtempSync(join(tmpdir(), 'tenant-shell-hostile-state-'));
+      stateFile = join(stateDir, 'state.json');
+      other = await startOtherProcess(['scripts/emulator.ts', '--quiet', '--state', stateFile]);
+    },
+    run: async () => oneLine(await emulatorProcess(['--state', stateFile]), 1),
+    says: /^emulator: State file .*state\.json is in use by another emulator, process \d+ \(emulator, since [\dT:-]+Z\); stop that one, or pass another --state path\.$/,
+    files: () => [stateFile, `${stateFile}.journal`],
+    after: async () => {
+      // The first one still answers, and its lock goes with it.
+      const first = JSON.parse(other?.firstLine ?? '{}') as { url: string };
+      const res = await fetch(`${first.url}/api/2/idp/token`, { method: 'POST' });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      await other?.stop();
+      expect(existsSync(`${stateFile}.lock`)).toBe(false);
+    },
+  },
+  {
+    name: 'two emulators in one process on one state file',
+    prepare: async () => {
+      heldEmulator = await startEmulator({ state: stateFile, tenants: 1 });
+    },
+    run: () =>
+      startEmulator({ state: stateFile, tenants: 1 }).then(
+        (second) => second.close(),
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(StateFileError);
+          throw error;
+        },
+      ),
+    says: /^State file .* is in use by another emulator, process \d+ \(emulator, since .*\); stop that one, or pass another --state path\.$/,
+    files: () => [stateFile, `${stateFile}.journal`, `${stateFile}.lock`],
+    after: async () => {
+      await heldEmulator?.close();
+      expect(existsSync(`${stateFile}.lock`)).toBe(false);
+    },
+  },
+  {
+    name: 'a stale state lock left by a process that is gone does not block',
+    prepare: async () => {
+      const pid = await deadPid();
+      writeFileSync(
+        `${stateFile}.lock`,
+        JSON.stringify({
+          pid,
+          host: (await import('node:os')).hostname(),
+          since: 'then',
+          what: 'emulator',
+        }),
+      );
+    },
+    run: async () => {
+      const e = await startEmulator({ state: stateFile, tenants: 1 });
+      await e.close();
+      return `started, lock left: ${existsSync(`${stateFile}.lock`)}`;
+    },
+    says: /^started, lock left: false$/,
+  },
+  {
+    name: 'resuming a report another shell is resuming',
+    prepare: async () => {
+      const ok = [...emulator.world.tenants.values()].filter(
+        (t) => t.kind === 'customer' && t.ancestral_access && !t.update_lock.enabled,
+      )[1];
+      secondCustomer = { id: ok?.id ?? '', name: ok?.name ?? '' };
+      reportPath = join(dir, 'report-in-use.json');
+      writeFileSync(reportPath, pendingReport());
+      other = await holdLockElsewhere(`${reportPath}.lock`, 'setMfa');
+      putsBefore = puts();
+    },
+    run: () => setMfa(true, { resume: reportPath, yes: true }),
+    says: /^setMfa: the report '.*report-in-use\.json' is in use by process \d+ \(setMfa, since .*\): wait for that run to finish \(or stop it\), then resume it again\.$/,
+    code: 'E_USAGE',
+    files: () => [reportPath],
+    after: async () => {
+      await nothingSent();
+      expect(readFileSync(`${reportPath}.lock`, 'utf8')).toContain(`"pid":${other?.pid}`);
+    },
+  },
+  {
+    name: 'resuming it after that shell was killed (kill -9: its lock is stale)',
+    prepare: async () => {
+      await other?.stop('SIGKILL');
+      expect(existsSync(`${reportPath}.lock`)).toBe(true);
+    },
+    run: async () => {
+      const summary = await setMfa(true, { resume: reportPath, yes: true });
+      const data = JSON.parse(readFileSync(reportPath, 'utf8')) as { tenants: { state: string }[] };
+      expect(summary).toMatchObject({ interrupted: false });
+      return `report: ${data.tenants.map((t) => t.state).join(',')} | lock left: ${existsSync(`${reportPath}.lock`)}`;
+    },
+    says: /report: changed \| lock left: false$/,
+    changesWorld: true,
+  },
+]);
+
 // ---------------------------------------------------------------- the run
 beforeAll(async () => {
   silentCli = await startOneAnswerServer(() => {});
@@ -544,6 +704,7 @@ beforeAll(async () => {
 afterAll(async () => {
   registerSecrets(...(shell?.client.redactor.secrets() ?? []));
   keepOutput(dir, 'printed.txt', printed.join('\n'));
+  await other?.stop();
   await Promise.all([
     shell?.close(),
     refusing502?.close(),

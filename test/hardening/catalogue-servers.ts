@@ -2,9 +2,11 @@
 // web page, a proxy's error page, a reply of the wrong shape, an endless download, a stall, a
 // redirect. Each answers the token endpoint properly, so a client logs in first and then meets
 // the bad reply on `/api/2/bad/<kind>`; `/api/2/good` answers a valid 2FA status.
+import { spawn } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { sendJson, tokenEndpoint } from '../unit/api-test-server.ts';
 
 export const GOOD_STATUS = {
@@ -218,4 +220,50 @@ export async function startRefusingProxy(
         server.close(() => resolve());
       }),
   };
+}
+
+/** A process of its own, waited for until it printed its first line; killed and reaped by stop(). */
+export interface OtherProcess {
+  pid: number;
+  /** The first line it printed on stdout. */
+  firstLine: string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `node --import tsx` with `args` from the project's root, until its first stdout line. */
+export function startOtherProcess(args: string[]): Promise<OtherProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0 || child.pid === undefined) return;
+      resolve({
+        pid: child.pid,
+        firstLine: out.slice(0, nl),
+        stop: async (signal = 'SIGTERM') => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`exited (${code}) before a line: ${err}`)));
+  });
+}
+
+/** Another process holding the lock at `path` (as acquireLock takes it) until stopped. */
+export function holdLockElsewhere(path: string, what: string): Promise<OtherProcess> {
+  const code = `const { acquireLock } = await import(${JSON.stringify(new URL('../../src/lock-file.ts', import.meta.url).href)}); acquireLock(${JSON.stringify(path)}, ${JSON.stringify(what)}); console.log('held'); setInterval(() => {}, 60_000);`;
+  return startOtherProcess(['--input-type=module', '-e', code]);
 }
