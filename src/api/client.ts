@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import { ErrorEnvelope, OAuthError, TokenResponse } from '../schemas/index.ts';
@@ -20,7 +21,7 @@ import {
   UsageError,
 } from './errors.ts';
 import { explain } from './explain.ts';
-import { networkError } from './network-error.ts';
+import { networkError, plainHttpToTls } from './network-error.ts';
 import { acquirePool, type PoolLease } from './pool.ts';
 import { maskAuthorization, maskSecret, Redactor, redactBody } from './redact.ts';
 import type { CallAuth, CallListener, CallRecord } from './request-log.ts';
@@ -344,6 +345,7 @@ export class PlatformClient {
     | { token: string; plain: Record<string, string>; json: Record<string, string> }
     | undefined;
   #authHeader: AuthHeader | undefined;
+  readonly #notices: string[] = [];
   #nextId = 1;
   #calls = 0;
   #retries = 0;
@@ -394,6 +396,7 @@ export class PlatformClient {
         c,
         (form, basic) => this.#fetchToken(form, basic),
         options.clock,
+        (message) => this.#notices.push(message),
       );
     }
   }
@@ -436,6 +439,11 @@ export class PlatformClient {
   /** Makes sure a token is at hand (renewing it when due). */
   async ensureToken(signal?: AbortSignal): Promise<void> {
     if (this.#tokens) await this.#tokens.get(signal);
+  }
+
+  /** What the user should be told about this client (each once), emptied by reading it. */
+  takeNotices(): string[] {
+    return this.#notices.splice(0);
   }
 
   /** Subscribes to call records; returns the unsubscribe function. */
@@ -592,7 +600,8 @@ export class PlatformClient {
       const body = this.#interpret(exchange, parsed, opts, state);
       return { status: exchange.status, headers: exchange.headers, body };
     } catch (error) {
-      const failure = this.#toError(error, signal, state);
+      let failure = this.#toError(error, signal, state);
+      if (status === undefined) failure = await plainHttpToTls(failure, this.origin);
       if (this.#listeners.size > 0) this.#emit(state, started, status, failure);
       throw failure;
     } finally {
@@ -817,6 +826,8 @@ export class PlatformClient {
         platformMessage: e?.message,
         tokenAgeMs,
         basicAuth: state.auth === 'basic' || state.auth === 'client',
+        location: exchange.headers.location,
+        retryAfterMs: longWait(parseRetryAfter(exchange.headers['retry-after']), this.#retry),
       }),
       retries: state.retries,
     });
@@ -919,7 +930,11 @@ async function readBody(
   path: string,
 ): Promise<string> {
   const declared = res.headers['content-length'];
-  if (typeof declared === 'string') {
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
+  const encoded = encoding !== '' && encoding !== 'identity';
+  if (typeof declared === 'string' && !encoded) {
     if (Number(declared) > limit) {
       res.body.destroy();
       throw new ResponseTooLargeError(method, path, res.statusCode, limit);
@@ -937,7 +952,35 @@ async function readBody(
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  return (
+    encoded ? decodeBody(bytes, encoding, limit, method, path, res.statusCode) : bytes
+  ).toString('utf8');
+}
+
+/**
+ * A body compressed though the client asked for none (no Accept-Encoding): decoded, within the
+ * same size limit, rather than handed on as bytes to print. What cannot be decoded stays bytes
+ * (the reply is then "not JSON", described, not dumped).
+ */
+function decodeBody(
+  bytes: Buffer,
+  encoding: string,
+  limit: number,
+  method: string,
+  path: string,
+  status: number,
+): Buffer {
+  const options = { maxOutputLength: limit };
+  try {
+    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(bytes, options);
+    if (encoding === 'deflate') return inflateSync(bytes, options);
+    if (encoding === 'br') return brotliDecompressSync(bytes, options);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new ResponseTooLargeError(method, path, status, limit);
+  }
+  return bytes;
 }
 
 function mergeHeaders(
@@ -953,6 +996,11 @@ function mergeHeaders(
     if (value !== undefined) out[lower] = value;
   }
   return out;
+}
+
+/** A Retry-After the client did not wait for: longer than all the waits of one call may be. */
+function longWait(ms: number | undefined, policy: RetryPolicy): number | undefined {
+  return ms !== undefined && ms > policy.maxWaitMs ? ms : undefined;
 }
 
 function contentTypeOf(exchange: Exchange): string | undefined {

@@ -3,6 +3,7 @@
 // names the host and says what to check. Through a proxy the only connection made is to the
 // proxy, so a refused or unreachable one, or a CONNECT it turns down, is named as the proxy's.
 
+import { connect as tlsConnect } from 'node:tls';
 import { NetworkError, type TenantShellError, TimeoutError, UsageError } from './errors.ts';
 import type { ProxyInUse } from './pool.ts';
 
@@ -162,4 +163,53 @@ function proxyError(
     default:
       return undefined;
   }
+}
+
+/** Failures a plain-http request to a TLS port ends in: the server hangs up, or answers bytes that are not HTTP. */
+const NOT_HTTP = /other side closed|does not match the HTTP\/1\.1 protocol|HPE_/i;
+
+/**
+ * An http:// URL (this machine only) whose connection was dropped or answered with something
+ * that is not HTTP: if the port speaks TLS, that is what happened, and https:// is the fix.
+ * Anything else is left as it was. The probe is one TLS handshake to the same loopback port.
+ */
+export async function plainHttpToTls(
+  failure: TenantShellError,
+  origin: string,
+): Promise<TenantShellError> {
+  if (!(failure instanceof NetworkError) || !origin.startsWith('http://')) return failure;
+  const cause = failure.cause as { message?: unknown; code?: unknown } | undefined;
+  const text = `${String(cause?.message ?? '')} ${String(cause?.code ?? '')}`;
+  if (!NOT_HTTP.test(text)) return failure;
+  const url = new URL(origin);
+  if (!(await speaksTls(url.hostname, Number(url.port) || 80))) return failure;
+  return new NetworkError(
+    failure.host,
+    'PLAIN_HTTP_TO_TLS',
+    `${failure.host} speaks TLS (https), but the URL says http://, so it hung up on the plain request; nothing reached the API.`,
+    `Use https://${failure.host} instead.`,
+    { cause: failure },
+  );
+}
+
+function speaksTls(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: host.replace(/^\[|\]$/g, ''),
+      port,
+      // Only "does it do a TLS handshake at all": its certificate does not matter here.
+      rejectUnauthorized: false,
+      timeout: 1000,
+    });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.once('secureConnect', () => done(true));
+    socket.once('timeout', () => done(false));
+    // A TLS alert back is TLS too; an HTTP server's answer is "wrong version number" and such.
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done(typeof error.code === 'string' && /^ERR_SSL_.*ALERT/.test(error.code)),
+    );
+  });
 }

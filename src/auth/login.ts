@@ -428,6 +428,7 @@ class Login {
       },
       signal,
     );
+    for (const notice of client.takeNotices()) this.#print(notice);
     try {
       const info = await getClientInfo(client, target.clientId, this.#signal);
       const session: Session = {

@@ -23,18 +23,23 @@ import { TenantShellError } from '../../src/api/errors.ts';
 import { login } from '../../src/auth/login.ts';
 import { reportFolderError } from '../../src/bulk/report.ts';
 import { type RunningEmulator, StateFileError, startEmulator } from '../../src/emulator/index.ts';
+import { TenantMfaInfo } from '../../src/schemas/index.ts';
 import { HELPERS } from '../../src/steps/registry.ts';
 import { renderError } from '../../src/ui/render-error.ts';
 import { stepSession, type TestShell } from '../helpers/step-session.ts';
 import { tenantShell } from '../helpers/tenant-shell-cli.ts';
-import { CLIENT_ID } from '../unit/api-test-server.ts';
+import { CLIENT_ID, CLIENT_SECRET, sendJson, startServer } from '../unit/api-test-server.ts';
 import { artifactDir, keepOutput, recordFigures, registerSecrets } from './artifacts.ts';
 import {
+  type BadServer,
+  GOOD_STATUS,
   holdLockElsewhere,
   type OtherProcess,
+  startBadServer,
   startOneAnswerServer,
   startOtherProcess,
   startRefusingProxy,
+  startTlsPort,
 } from './catalogue-servers.ts';
 
 type Group = 'proxies' | 'platform replies' | 'files and processes' | 'helpers' | 'flags' | 'login';
@@ -687,6 +692,98 @@ add('files and processes', [
   },
 ]);
 
+// ---------------------------------------------------------------- platform replies (annoyances)
+let bad: BadServer;
+let badClient: PlatformClient;
+let tlsPort: { url: string; close(): Promise<void> };
+const badCall = (kind: string) =>
+  badClient.request('GET', `/bad/${kind}`, { schema: TenantMfaInfo });
+const badClientWorks = async () => {
+  const res = await badClient.request('GET', '/good', { schema: TenantMfaInfo });
+  expect(res.body).toEqual(GOOD_STATUS);
+};
+add('platform replies', [
+  {
+    name: 'a 302 without Location',
+    run: () => badCall('redirect-nowhere'),
+    says: /^GET \/api\/2\/bad\/redirect-nowhere answered 302 redirect$/,
+    notSays: /Read the message and details/,
+    code: 'E_API',
+    hint: /Check the data center URL/,
+    after: badClientWorks,
+  },
+  {
+    name: 'a 429 whose Retry-After is a day',
+    run: () => badCall('retry-after-day-429'),
+    says: /answered 429 too many requests \(Retry-After: 1 day\)/,
+    code: 'E_API',
+    hint: /asks to wait 1 day before the next try/,
+    after: badClientWorks,
+  },
+  {
+    name: 'gzip the client did not ask for, labelled (Content-Encoding: gzip)',
+    run: async () => `users_count: ${(await badCall('gzip-unasked')).body.users_count}`,
+    says: /^users_count: 3$/,
+    after: badClientWorks,
+  },
+  {
+    name: 'gzip bytes without Content-Encoding: described, not dumped on the terminal',
+    run: () => badCall('gzip-unlabelled'),
+    says: /not JSON: .*Body starts: \(\d+ bytes of gzip-compressed data, not text\)$/,
+    // No raw byte of the body in what is shown.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+    notSays: /[\x00-\x08\x0e-\x1f\ufffd]/,
+    code: 'E_NOT_JSON',
+    after: badClientWorks,
+  },
+  {
+    name: 'expires_on = 0 from the token endpoint: a short lifetime, said once, no doubled traffic',
+    run: async () => {
+      let issued = 0;
+      const server = await startServer((req, res) => {
+        if (req.url === '/api/2/idp/token') {
+          issued++;
+          return sendJson(res, 200, {
+            access_token: `zero-expiry-token-${issued}`,
+            expires_on: 0,
+            token_type: 'bearer',
+          });
+        }
+        return sendJson(res, 200, GOOD_STATUS);
+      });
+      const client = await PlatformClient.connect({
+        url: server.url,
+        credentials: { kind: 'client', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+      });
+      try {
+        for (let i = 0; i < 5; i++) await client.request('GET', '/good', { schema: TenantMfaInfo });
+        const notices = client.takeNotices();
+        expect(issued, 'one token for six calls').toBe(1);
+        expect(server.requests).toHaveLength(6);
+        expect(notices).toHaveLength(1);
+        return notices[0];
+      } finally {
+        await client.close();
+        await server.close();
+      }
+    },
+    says: /^The token endpoint gave expires_on = 0, which is no expiry time: tokens are taken as good for 5 minutes and renewed then \(or at once on a 401\)\.$/,
+  },
+  {
+    name: 'an http:// URL to a port that speaks TLS',
+    run: () =>
+      PlatformClient.connect({
+        url: tlsPort.url,
+        credentials: { kind: 'client', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+        timeoutMs: 3000,
+      }),
+    says: /^127\.0\.0\.1:\d+ speaks TLS \(https\), but the URL says http:\/\/, so it hung up on the plain request; nothing reached the API\.$/,
+    notSays: /not repeated automatically/,
+    code: 'E_NETWORK',
+    hint: /^Use https:\/\/127\.0\.0\.1:\d+ instead\.$/,
+  },
+]);
+
 // ---------------------------------------------------------------- the run
 beforeAll(async () => {
   silentCli = await startOneAnswerServer(() => {});
@@ -697,6 +794,14 @@ beforeAll(async () => {
   shell = await stepSession(emulator);
   shell.client.onCall(() => registerSecrets(...shell.client.redactor.secrets()));
   customerId = [...emulator.world.tenants.values()].find((t) => t.kind === 'customer')?.id ?? '';
+  bad = await startBadServer();
+  badClient = await PlatformClient.connect({
+    url: bad.url,
+    credentials: { kind: 'client', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    timeoutMs: 700,
+    retry: { sleep: () => Promise.resolve(), maxWaitMs: 5_000 },
+  });
+  tlsPort = await startTlsPort();
   refusing502 = await startRefusingProxy(502);
   refusing407 = await startRefusingProxy(407);
 });
@@ -705,7 +810,11 @@ afterAll(async () => {
   registerSecrets(...(shell?.client.redactor.secrets() ?? []));
   keepOutput(dir, 'printed.txt', printed.join('\n'));
   await other?.stop();
+  registerSecrets(...(badClient?.redactor.secrets() ?? []));
   await Promise.all([
+    badClient?.close(),
+    bad?.close(),
+    tlsPort?.close(),
     shell?.close(),
     refusing502?.close(),
     refusing407?.close(),

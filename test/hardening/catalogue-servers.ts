@@ -7,6 +7,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { sendJson, tokenEndpoint } from '../unit/api-test-server.ts';
 
 export const GOOD_STATUS = {
@@ -110,6 +111,30 @@ export async function startBadServer(redirectTo?: () => string): Promise<BadServ
         case 'redirect-away':
           res.writeHead(302, { location: `${redirectTo?.() ?? 'http://127.0.0.1:9'}/api/2/good` });
           return res.end();
+        case 'redirect-nowhere':
+          res.writeHead(302, { 'content-length': '0' });
+          return res.end();
+        case 'retry-after-day-429':
+          return sendJson(
+            res,
+            429,
+            { error: { code: '429', message: 'Too many requests.' } },
+            { 'retry-after': '86400' },
+          );
+        case 'gzip-unasked': {
+          const packed = gzipSync(JSON.stringify(GOOD_STATUS));
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-encoding': 'gzip',
+            'content-length': String(packed.length),
+          });
+          return res.end(packed);
+        }
+        case 'gzip-unlabelled': {
+          const packed = gzipSync(JSON.stringify(GOOD_STATUS));
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return res.end(packed);
+        }
         case 'redirect-same':
           res.writeHead(307, { location: '/api/2/good' });
           return res.end();
@@ -266,4 +291,30 @@ export function startOtherProcess(args: string[]): Promise<OtherProcess> {
 export function holdLockElsewhere(path: string, what: string): Promise<OtherProcess> {
   const code = `const { acquireLock } = await import(${JSON.stringify(new URL('../../src/lock-file.ts', import.meta.url).href)}); acquireLock(${JSON.stringify(path)}, ${JSON.stringify(what)}); console.log('held'); setInterval(() => {}, 60_000);`;
   return startOtherProcess(['--input-type=module', '-e', code]);
+}
+
+/**
+ * A port that speaks TLS, as far as a client can tell without a certificate: a TLS client's
+ * hello gets a handshake-failure alert, a plain HTTP request gets the connection closed (what
+ * Node's and OpenSSL's servers do with one).
+ */
+export async function startTlsPort(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: NetServer = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.once('data', (first: Buffer) => {
+      if (first[0] === 0x16) socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]));
+      else socket.destroy();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
