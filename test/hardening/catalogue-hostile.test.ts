@@ -655,6 +655,19 @@ add('files and processes', [
     says: /^started, lock left: false$/,
   },
   {
+    name: 'emulator --tenants -1',
+    run: async () => oneLine(await emulatorProcess(['--tenants', '-1']), 2),
+    says: /^emulator: --tenants expects an integer from 0 to 1000000, got "-1" \(usage: /,
+    notSays: /ambiguous/,
+  },
+  {
+    name: 'emulator --state DIR (a folder)',
+    run: async () => oneLine(await emulatorProcess(['--state', stateDir]), 1),
+    says: /^emulator: --state .* is a folder; give a file path, e\.g\. --state .*emulator-state\.json\.$/,
+    notSays: /EISDIR/,
+    files: () => readdirSync(stateDir).map((f) => join(stateDir, f)),
+  },
+  {
     name: 'resuming a report another shell is resuming',
     prepare: async () => {
       const ok = [...emulator.world.tenants.values()].filter(
