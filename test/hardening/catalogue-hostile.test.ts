@@ -5,6 +5,7 @@
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import {
   existsSync,
   mkdirSync,
@@ -25,6 +26,7 @@ import { reportFolderError } from '../../src/bulk/report.ts';
 import { type RunningEmulator, StateFileError, startEmulator } from '../../src/emulator/index.ts';
 import { TenantMfaInfo } from '../../src/schemas/index.ts';
 import { HELPERS } from '../../src/steps/registry.ts';
+import { progressBar } from '../../src/ui/progress.ts';
 import { renderError } from '../../src/ui/render-error.ts';
 import { stepSession, type TestShell } from '../helpers/step-session.ts';
 import { tenantShell } from '../helpers/tenant-shell-cli.ts';
@@ -42,7 +44,14 @@ import {
   startTlsPort,
 } from './catalogue-servers.ts';
 
-type Group = 'proxies' | 'platform replies' | 'files and processes' | 'helpers' | 'flags' | 'login';
+type Group =
+  | 'proxies'
+  | 'platform replies'
+  | 'files and processes'
+  | 'helpers'
+  | 'flags'
+  | 'login'
+  | 'terminal';
 
 interface Case {
   group: Group;
@@ -794,6 +803,68 @@ add('platform replies', [
     notSays: /not repeated automatically/,
     code: 'E_NETWORK',
     hint: /^Use https:\/\/127\.0\.0\.1:\d+ instead\.$/,
+  },
+]);
+
+// ---------------------------------------------------------------- the terminal (annoyances)
+/** A terminal-like stream: what was written, a width that can change, 'resize' events. */
+function fakeTerminal(columns: number) {
+  const written: string[] = [];
+  const stream = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    columns,
+    write(chunk: string) {
+      written.push(chunk);
+      return true;
+    },
+  });
+  return { written, stream: stream as unknown as NodeJS.WriteStream & { columns: number } };
+}
+add('terminal', [
+  {
+    name: 'TERM=dumb: a plain line every few seconds instead of no progress at all',
+    run: async () => {
+      const t = fakeTerminal(80);
+      const bar = progressBar('Enabling 2FA', 10, {
+        stream: t.stream,
+        env: { TERM: 'dumb' },
+        lineEveryMs: 20,
+      });
+      expect(bar, 'a display, not null').not.toBeNull();
+      bar?.update(3, 1);
+      await new Promise((r) => setTimeout(r, 75));
+      bar?.stop();
+      const after = t.written.length;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(t.written.length, 'nothing after stop()').toBe(after);
+      const text = t.written.join('');
+      expect(text).not.toMatch(/\x1b|\r/);
+      const lines = text.split('\n').filter(Boolean);
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      return lines[0];
+    },
+    says: /^Enabling 2FA 3\/10 · [\d.]+\/s · 1 failed · \S+ left$/,
+  },
+  {
+    name: 'a terminal narrowed under the bar: its rewrapped rows are erased, no fragment stays',
+    run: async () => {
+      const t = fakeTerminal(100);
+      const bar = progressBar('Enabling 2FA', 1000, { stream: t.stream, env: {} });
+      bar?.update(400, 0);
+      const first = t.written.at(-1) ?? '';
+      const drawn = first.replace(/^\r\x1b\[J/, '');
+      expect(drawn.length).toBeGreaterThan(40);
+      t.stream.columns = 30;
+      t.stream.emit('resize');
+      const redraw = t.written.at(-1) ?? '';
+      bar?.stop();
+      const rows = Math.ceil(drawn.length / 30);
+      const up = /^\x1b\[(\d+)A\r\x1b\[J/.exec(redraw)?.[1];
+      expect(Number(up), `${JSON.stringify(redraw)}`).toBe(rows - 1);
+      expect(redraw.replace(/^\x1b\[\d+A\r\x1b\[J/, '').length).toBeLessThan(30);
+      return `narrowed to 30 columns: up ${up} rows to the bar's first, erased down, redrawn in one row`;
+    },
+    says: /^narrowed to 30 columns: up \d+ rows to the bar's first, erased down, redrawn in one row$/,
   },
 ]);
 
