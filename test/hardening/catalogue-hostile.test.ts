@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 // First: every @inquirer/prompts question of this file is shown on its screen (the login cases).
 import { screen } from '@inquirer/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ import { reportFolderError } from '../../src/bulk/report.ts';
 import { type RunningEmulator, StateFileError, startEmulator } from '../../src/emulator/index.ts';
 import { TenantMfaInfo } from '../../src/schemas/index.ts';
 import { HELPERS } from '../../src/steps/registry.ts';
+import { terminalAsker } from '../../src/ui/asker.ts';
 import { progressBar } from '../../src/ui/progress.ts';
 import { renderError } from '../../src/ui/render-error.ts';
 import { stepSession, type TestShell } from '../helpers/step-session.ts';
@@ -865,6 +867,54 @@ add('terminal', [
       return `narrowed to 30 columns: up ${up} rows to the bar's first, erased down, redrawn in one row`;
     },
     says: /^narrowed to 30 columns: up \d+ rows to the bar's first, erased down, redrawn in one row$/,
+  },
+]);
+
+// ---------------------------------------------------------------- useTenant() on a big tree (annoyance)
+let bigTree: RunningEmulator;
+let bigShell: TestShell;
+let evilId = '';
+const EVIL = 'Evil \u001b]0;PWNED\u0007\u001b[2J Corp';
+add('helpers', [
+  {
+    name: 'useTenant() on a tree of 3,000 customers: typing narrows the list; names shown safely',
+    prepare: async () => {
+      bigTree = await startEmulator({ tenants: 3000, users: 0 });
+      bigShell = await stepSession(bigTree);
+      const evil = (await HELPERS.find((h) => h.name === 'createTenant')?.run(
+        bigShell.session,
+        EVIL,
+      )) as { id: string };
+      evilId = evil.id;
+    },
+    run: async () => {
+      const session = {
+        ...bigShell.session,
+        ask: terminalAsker({ input: new PassThrough(), output: new PassThrough() }),
+      };
+      const pending = Promise.resolve(
+        HELPERS.find((h) => h.name === 'useTenant')?.run(session),
+      ) as Promise<{ id: string; name: string }>;
+      pending.catch(() => undefined);
+      await reply('type to narrow', { press: [] });
+      const before = screen.getScreen().split('\n').length;
+      expect(before, 'one page, not the whole level').toBeLessThanOrEqual(16);
+      screen.type('evil corp');
+      await new Promise((r) => setTimeout(r, 100));
+      const narrowed = screen.getScreen();
+      const rows = narrowed.split('\n').filter((l) => /\(customer/.test(l));
+      expect(narrowed).not.toContain('\u001b]0;');
+      expect(narrowed).toContain('Evil \\x1b]0;PWNED\\x07\\x1b[2J Corp');
+      screen.keypress('enter');
+      const picked = await pending;
+      expect(bigShell.variables.tenant_id).toBe(picked.id);
+      return `typing 'evil corp' left ${rows.length} row(s); picked ${picked.id === evilId ? 'the one named Evil … Corp' : picked.id}`;
+    },
+    says: /^typing 'evil corp' left 1 row\(s\); picked the one named Evil … Corp$/,
+    after: async () => {
+      await bigShell.close();
+      await bigTree.close();
+    },
   },
 ]);
 
