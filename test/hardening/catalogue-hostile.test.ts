@@ -327,6 +327,7 @@ add('flags', [
 
 // ---------------------------------------------------------------- helpers: no undo where none exists (defect 9)
 let prodPartner = { id: '', name: '' };
+let secondPartnerId = '';
 let oneWay: ReturnType<typeof answering>;
 let callsBefore = 0;
 add('helpers', [
@@ -377,6 +378,31 @@ add('helpers', [
     after: async () => {
       expect(shell.calls.slice(callsBefore).filter((c) => c.method === 'PUT')).toEqual([]);
     },
+  },
+  {
+    name: 'setMfa(true, {tenants: [...]}) over a production partner: the plan says there is no way back',
+    prepare: async () => {
+      const { body } = await shell.client.request<{ id: string }>('POST', '/tenants', {
+        json: {
+          name: 'Hostile Second Production Partner',
+          kind: 'partner',
+          parent_id: emulator.tenant_id,
+          pricing_mode: 'production',
+        },
+      });
+      secondPartnerId = body.id;
+    },
+    run: async () => {
+      const plan = (await setMfa(true, {
+        tenants: [secondPartnerId, customerId],
+        dryRun: true,
+      })) as { describe(): string };
+      return plan
+        .describe()
+        .split('\n')
+        .find((l) => l.includes('no way back'));
+    },
+    says: /^ {2}no way back {2}1: 'Hostile Second Production Partner': partners in production, where 2FA cannot be turned off again$/,
   },
   {
     name: 'setMfa(true) on a customer still offers the undo (it exists there)',
