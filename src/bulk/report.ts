@@ -64,6 +64,7 @@ export type ReportOrigin = 'default' | 'report' | 'resume';
 
 const WHY: Record<string, string> = {
   ENOSPC: 'the disk is full',
+  ENOENT: 'the folder is gone',
   EDQUOT: 'the disk quota is used up',
   EACCES: 'permission denied',
   EPERM: 'permission denied',

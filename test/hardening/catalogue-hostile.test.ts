@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -563,6 +564,37 @@ add('files and processes', [
       // No temporary file left behind next to it.
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     },
+  },
+  {
+    name: 'the report folder removed during the run: the changes stand, the summary is whole',
+    changesWorld: true,
+    run: async () => {
+      const slow = await startEmulator({ tenants: 4, latency: 40 });
+      const s2 = await stepSession(slow);
+      try {
+        const ids = [...slow.world.tenants.values()]
+          .filter((t) => t.kind === 'customer' && t.ancestral_access && !t.update_lock.enabled)
+          .map((t) => t.id);
+        const folder = mkdtempSync(join(tmpdir(), 'tenant-shell-hostile-gone-'));
+        const pending = HELPERS.find((h) => h.name === 'setMfa')?.run(s2.session, true, {
+          tenants: ids,
+          yes: true,
+          concurrency: 1,
+          report: join(folder, 'r.json'),
+        });
+        // Once the run has written its first report (before its first PUT), the folder goes.
+        for (let i = 0; i < 500 && !existsSync(join(folder, 'r.json')); i++)
+          await new Promise((r) => setTimeout(r, 2));
+        rmSync(folder, { recursive: true, force: true });
+        const summary = (await pending) as { changed: number };
+        expect(summary.changed).toBe(ids.length);
+        return s2.notes.find((n) => n.includes('could not be updated'));
+      } finally {
+        await s2.close();
+        await slow.close();
+      }
+    },
+    says: /^The report '.*r\.json' could not be updated \(the folder is gone\): it may still list tenants as pending that were changed; the summary below is complete\.$/,
   },
   {
     name: 'a full disk (a real ENOSPC) when the report is first written',
