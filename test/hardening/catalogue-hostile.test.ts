@@ -724,6 +724,19 @@ add('files and processes', [
     says: /^started, lock left: false$/,
   },
   {
+    name: 'a state lock file of garbage (a crash while it was written) does not block',
+    prepare: () => {
+      writeFileSync(`${stateFile}.lock`, '\u0000\u0000{"pid": ');
+    },
+    run: async () => {
+      const e = await startEmulator({ state: stateFile, tenants: 1 });
+      const lock = readFileSync(`${stateFile}.lock`, 'utf8');
+      await e.close();
+      return `started, lock now names this process: ${lock.includes(`"pid":${process.pid}`)}`;
+    },
+    says: /^started, lock now names this process: true$/,
+  },
+  {
     name: 'emulator --tenants -1',
     run: async () => oneLine(await emulatorProcess(['--tenants', '-1']), 2),
     says: /^emulator: --tenants expects an integer from 0 to 1000000, got "-1" \(usage: /,
