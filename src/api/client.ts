@@ -5,10 +5,10 @@
 
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import { ErrorEnvelope, OAuthError, TokenResponse } from '../schemas/index.ts';
+import { decodeBody } from './decode-body.ts';
 import {
   ApiError,
   AuthError,
@@ -30,6 +30,7 @@ import {
   isDroppedConnection,
   isRepeatableMethod,
   isRetryableStatus,
+  longWait,
   parseRetryAfter,
   type RetryOptions,
   type RetryPolicy,
@@ -958,31 +959,6 @@ async function readBody(
   ).toString('utf8');
 }
 
-/**
- * A body compressed though the client asked for none (no Accept-Encoding): decoded, within the
- * same size limit, rather than handed on as bytes to print. What cannot be decoded stays bytes
- * (the reply is then "not JSON", described, not dumped).
- */
-function decodeBody(
-  bytes: Buffer,
-  encoding: string,
-  limit: number,
-  method: string,
-  path: string,
-  status: number,
-): Buffer {
-  const options = { maxOutputLength: limit };
-  try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(bytes, options);
-    if (encoding === 'deflate') return inflateSync(bytes, options);
-    if (encoding === 'br') return brotliDecompressSync(bytes, options);
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
-      throw new ResponseTooLargeError(method, path, status, limit);
-  }
-  return bytes;
-}
-
 function mergeHeaders(
   base: Record<string, string>,
   extra: Record<string, string>,
@@ -996,11 +972,6 @@ function mergeHeaders(
     if (value !== undefined) out[lower] = value;
   }
   return out;
-}
-
-/** A Retry-After the client did not wait for: longer than all the waits of one call may be. */
-function longWait(ms: number | undefined, policy: RetryPolicy): number | undefined {
-  return ms !== undefined && ms > policy.maxWaitMs ? ms : undefined;
 }
 
 function contentTypeOf(exchange: Exchange): string | undefined {
