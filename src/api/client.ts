@@ -838,8 +838,13 @@ export class PlatformClient {
     if (signal.aborted) {
       const reason = signal.reason;
       if (reason instanceof CancelledError) return reason;
-      if (reason instanceof CallDeadline)
-        return new TimeoutError('call', this.#timeoutMs, this.host);
+      if (reason instanceof CallDeadline) {
+        const proxy = this.#lease?.proxy;
+        const where = proxy
+          ? `${this.host} (through the proxy ${proxy.host}, ${proxy.variable})`
+          : this.host;
+        return new TimeoutError('call', this.#timeoutMs, where);
+      }
     }
     if (error instanceof TenantShellError) return error;
     return networkError(

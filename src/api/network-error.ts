@@ -160,6 +160,18 @@ function proxyError(
         fix,
         options,
       );
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'ECONNABORTED':
+      // Through a proxy either end may have cut it: say both, not the data center alone.
+      return new NetworkError(
+        host,
+        code,
+        `The connection to ${host} through the proxy ${proxy.host} (${proxy.variable}) was dropped (${code}).`,
+        `The proxy or ${host} cut it; try again, and if it keeps happening check the proxy (or unset ${proxy.variable} to connect directly).`,
+        options,
+      );
     default:
       return undefined;
   }

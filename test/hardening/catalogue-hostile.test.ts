@@ -170,8 +170,8 @@ function connectThroughProxy(proxy: string) {
     PlatformClient.connect({
       url: 'https://eu2-cloud.acronis.com',
       credentials: { kind: 'client', clientId: 'proxy-case', clientSecret: 'proxy-case-secret' },
-      timeoutMs: 3000,
-      connectTimeoutMs: 2000,
+      timeoutMs: 1500,
+      connectTimeoutMs: 1000,
       retry: { tries: 1 },
     }),
   );
@@ -185,6 +185,8 @@ const add = (group: Group, list: Omit<Case, 'group'>[]) => {
 // ---------------------------------------------------------------- proxies (defect 4)
 let refusing502: Awaited<ReturnType<typeof startRefusingProxy>>;
 let refusing407: Awaited<ReturnType<typeof startRefusingProxy>>;
+let hangingUp: Awaited<ReturnType<typeof startRefusingProxy>>;
+let droppingTunnel: Awaited<ReturnType<typeof startRefusingProxy>>;
 add('proxies', [
   {
     name: 'HTTPS_PROXY=127.0.0.1:9 (no scheme, as curl accepts; nobody listens)',
@@ -228,6 +230,20 @@ add('proxies', [
     after: async () => {
       expect(refusing502.connects.at(-1)).toBe('eu2-cloud.acronis.com:443');
     },
+  },
+  {
+    name: 'a proxy hanging up on CONNECT: the proxy is named too',
+    run: () => connectThroughProxy(hangingUp.hostPort),
+    says: /^The call to eu2-cloud\.acronis\.com \(through the proxy 127\.0\.0\.1:\d+, HTTPS_PROXY\) did not finish within 1500 ms\.$/,
+    notSays: /not repeated automatically/,
+    code: 'E_TIMEOUT',
+  },
+  {
+    name: 'a proxy that opens the tunnel, then drops it: the proxy is named with the host',
+    run: () => connectThroughProxy(droppingTunnel.hostPort),
+    says: /^The connection to eu2-cloud\.acronis\.com through the proxy 127\.0\.0\.1:\d+ \(HTTPS_PROXY\) was dropped \(\w+\)\.$/,
+    notSays: /not repeated automatically/,
+    code: 'E_NETWORK',
   },
   {
     name: 'a proxy answering 407 to CONNECT',
@@ -1012,6 +1028,8 @@ beforeAll(async () => {
   tlsPort = await startTlsPort();
   refusing502 = await startRefusingProxy(502);
   refusing407 = await startRefusingProxy(407);
+  hangingUp = await startRefusingProxy(0);
+  droppingTunnel = await startRefusingProxy(200);
 });
 
 afterAll(async () => {
@@ -1026,6 +1044,8 @@ afterAll(async () => {
     shell?.close(),
     refusing502?.close(),
     refusing407?.close(),
+    hangingUp?.close(),
+    droppingTunnel?.close(),
     silentCli?.close(),
     stalled?.close(),
   ]);

@@ -221,6 +221,10 @@ export async function startSilentServer(): Promise<{ url: string; close(): Promi
  * the host, a 407 asking for a login). It never opens a connection anywhere.
  */
 export async function startRefusingProxy(
+  /**
+   * The answer to CONNECT; 0: hang up without a word; 200: open the tunnel, then hang up on
+   * whatever comes through it.
+   */
   status: number,
 ): Promise<{ url: string; hostPort: string; connects: string[]; close(): Promise<void> }> {
   const connects: string[] = [];
@@ -231,7 +235,12 @@ export async function startRefusingProxy(
   server.on('connect', (req, socket: Socket) => {
     connects.push(String(req.url));
     socket.on('error', () => {});
-    socket.end(`HTTP/1.1 ${status} Refused\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+    if (status === 0) socket.destroy();
+    else if (status === 200) {
+      socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+      socket.once('data', () => socket.destroy());
+    } else
+      socket.end(`HTTP/1.1 ${status} Refused\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const hostPort = `127.0.0.1:${(server.address() as AddressInfo).port}`;
