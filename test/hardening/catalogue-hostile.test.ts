@@ -510,7 +510,7 @@ add('login', [
       }
       return said[0];
     },
-    says: /^127\.0\.0\.1:\d+ refused the administrator's login and said: "Two-factor authentication is on for this user.*"; .*API client .*Settings > API clients.*service account/,
+    says: /^127\.0\.0\.1:\d+ refused the administrator's login and said: "Two-factor authentication is on for this user: Basic authentication is refused; .*"; .*API client .*Settings > API clients.*service account/,
     after: async () => {
       await twoFactorEmulator.close();
     },
