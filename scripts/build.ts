@@ -55,7 +55,7 @@ const inlinePackageJson: Plugin = {
 const UNDICI_PARTS: Record<string, string> = {
   Agent: 'undici/lib/dispatcher/agent.js',
   buildConnector: 'undici/lib/core/connect.js',
-  EnvHttpProxyAgent: 'undici/lib/dispatcher/env-http-proxy-agent.js',
+  ProxyAgent: 'undici/lib/dispatcher/proxy-agent.js',
 };
 
 /**

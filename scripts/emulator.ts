@@ -23,6 +23,23 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
+/**
+ * `--tenants -1`: parseArgs takes a value starting with a dash for another option and answers
+ * "argument is ambiguous". A number there is the flag's value (the range check then speaks).
+ */
+function joinNegativeNumbers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const next = argv[i + 1];
+    if (arg.slice(2) in NUMBERS && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 function parseOptions(argv: string[]): EmulatorOptions & { quiet: boolean } {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -30,7 +47,7 @@ function parseOptions(argv: string[]): EmulatorOptions & { quiet: boolean } {
       Object.keys(NUMBERS).map((name) => [name, { type: 'string' as const }]),
     );
     ({ values } = parseArgs({
-      args: argv,
+      args: joinNegativeNumbers(argv),
       strict: true,
       allowPositionals: false,
       options: {

@@ -16,6 +16,7 @@ Login:
   --profile NAME       a saved profile (URL and client id)
   --emulator           the embedded emulator
   --no-input           never ask; fail naming what is missing
+  --timeout SECONDS    the time one call may take, retries included (default 60)
 
 Shell:
   --eval, -e CODE      one-shot mode       --json     print the result as JSON
@@ -37,7 +38,8 @@ Notebooks:
   --help, -h           this text            --version  the version
 
 Environment: TENANT_SHELL_URL, TENANT_SHELL_CLIENT_ID, TENANT_SHELL_CLIENT_SECRET,
-TENANT_SHELL_HISTORY (history file), TENANT_SHELL_CONFIG_DIR (profiles).`;
+TENANT_SHELL_HISTORY (history file), TENANT_SHELL_CONFIG_DIR (profiles),
+TENANT_SHELL_TIMEOUT (seconds, as --timeout).`;
 
 function parse(argv: string[]) {
   try {
@@ -53,6 +55,7 @@ function parse(argv: string[]) {
         profile: { type: 'string' },
         emulator: { type: 'boolean' },
         'no-input': { type: 'boolean' },
+        timeout: { type: 'string' },
         eval: { type: 'string', short: 'e' },
         run: { type: 'string' },
         check: { type: 'boolean' },
@@ -89,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
+  const timeoutMs = (await import('./call-timeout.ts')).callTimeoutMs(flags.timeout, process.env);
   const oneShot = flags.eval !== undefined;
   const replay = flags.run;
   checkNotebookFlags(flags);
@@ -120,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
       // The tenant's name is for the prompt: a one-shot run has none, and saves the round trip.
       describeTenant: !oneShot,
       print,
+      timeoutMs,
     });
   const session = await doLogin();
   if (session.tenantName)
@@ -185,6 +190,7 @@ async function main(argv: string[]): Promise<number> {
             interactive: true,
             context,
             print: (l) => process.stdout.write(`${l}\n`),
+            timeoutMs,
           })
       : undefined,
   });

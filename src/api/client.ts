@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import { ErrorEnvelope, OAuthError, TokenResponse } from '../schemas/index.ts';
+import { decodeBody } from './decode-body.ts';
 import {
   ApiError,
   AuthError,
@@ -20,7 +21,7 @@ import {
   UsageError,
 } from './errors.ts';
 import { explain } from './explain.ts';
-import { networkError } from './network-error.ts';
+import { networkError, plainHttpToTls } from './network-error.ts';
 import { acquirePool, type PoolLease } from './pool.ts';
 import { collectSecrets, maskAuthorization, maskSecret, Redactor, redactBody } from './redact.ts';
 import type { CallAuth, CallListener, CallRecord } from './request-log.ts';
@@ -29,6 +30,7 @@ import {
   isDroppedConnection,
   isRepeatableMethod,
   isRetryableStatus,
+  longWait,
   parseRetryAfter,
   type RetryOptions,
   type RetryPolicy,
@@ -344,6 +346,7 @@ export class PlatformClient {
     | { token: string; plain: Record<string, string>; json: Record<string, string> }
     | undefined;
   #authHeader: AuthHeader | undefined;
+  readonly #notices: string[] = [];
   #nextId = 1;
   #calls = 0;
   #retries = 0;
@@ -394,6 +397,7 @@ export class PlatformClient {
         c,
         (form, basic) => this.#fetchToken(form, basic),
         options.clock,
+        (message) => this.#notices.push(message),
       );
     }
   }
@@ -436,6 +440,11 @@ export class PlatformClient {
   /** Makes sure a token is at hand (renewing it when due). */
   async ensureToken(signal?: AbortSignal): Promise<void> {
     if (this.#tokens) await this.#tokens.get(signal);
+  }
+
+  /** What the user should be told about this client (each once), emptied by reading it. */
+  takeNotices(): string[] {
+    return this.#notices.splice(0);
   }
 
   /** Subscribes to call records; returns the unsubscribe function. */
@@ -592,7 +601,8 @@ export class PlatformClient {
       const body = this.#interpret(exchange, parsed, opts, state);
       return { status: exchange.status, headers: exchange.headers, body };
     } catch (error) {
-      const failure = this.#toError(error, signal, state);
+      let failure = this.#toError(error, signal, state);
+      if (status === undefined) failure = await plainHttpToTls(failure, this.origin);
       if (this.#listeners.size > 0) this.#emit(state, started, status, failure);
       throw failure;
     } finally {
@@ -817,6 +827,8 @@ export class PlatformClient {
         platformMessage: e?.message,
         tokenAgeMs,
         basicAuth: state.auth === 'basic' || state.auth === 'client',
+        location: exchange.headers.location,
+        retryAfterMs: longWait(parseRetryAfter(exchange.headers['retry-after']), this.#retry),
       }),
       retries: state.retries,
     });
@@ -826,11 +838,23 @@ export class PlatformClient {
     if (signal.aborted) {
       const reason = signal.reason;
       if (reason instanceof CancelledError) return reason;
-      if (reason instanceof CallDeadline)
-        return new TimeoutError('call', this.#timeoutMs, this.host);
+      if (reason instanceof CallDeadline) {
+        const proxy = this.#lease?.proxy;
+        const where = proxy
+          ? `${this.host} (through the proxy ${proxy.host}, ${proxy.variable})`
+          : this.host;
+        return new TimeoutError('call', this.#timeoutMs, where);
+      }
     }
     if (error instanceof TenantShellError) return error;
-    return networkError(error, this.host, this.#connectTimeoutMs, this.#timeoutMs, state.method);
+    return networkError(
+      error,
+      this.host,
+      this.#connectTimeoutMs,
+      this.#timeoutMs,
+      state.method,
+      this.#lease?.proxy,
+    );
   }
 
   #kept(body: unknown): unknown {
@@ -920,7 +944,11 @@ async function readBody(
   path: string,
 ): Promise<string> {
   const declared = res.headers['content-length'];
-  if (typeof declared === 'string') {
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
+  const encoded = encoding !== '' && encoding !== 'identity';
+  if (typeof declared === 'string' && !encoded) {
     if (Number(declared) > limit) {
       res.body.destroy();
       throw new ResponseTooLargeError(method, path, res.statusCode, limit);
@@ -938,7 +966,10 @@ async function readBody(
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  return (
+    encoded ? decodeBody(bytes, encoding, limit, method, path, res.statusCode) : bytes
+  ).toString('utf8');
 }
 
 function mergeHeaders(

@@ -167,7 +167,7 @@ export class TimeoutError extends TenantShellError {
     const hint =
       phase === 'connect'
         ? 'Check the data center URL and your network or proxy (HTTPS_PROXY); a firewall may drop the connection.'
-        : 'The platform is slow or the network stalls; try again, or raise the timeout.';
+        : 'The platform is slow or the network stalls; try again, or allow more time with --timeout SECONDS (or TENANT_SHELL_TIMEOUT).';
     super('E_TIMEOUT', message, hint, options);
     this.phase = phase;
     this.timeoutMs = timeoutMs;
@@ -223,7 +223,7 @@ export class NotJsonError extends TenantShellError {
     contentType: string | undefined,
     body: string,
   ) {
-    const bodyStart = oneLine(body).slice(0, 200);
+    const bodyStart = describeBody(body);
     super(
       'E_NOT_JSON',
       `${method} ${path} answered ${status} with ${contentType ?? 'no content type'}, not JSON: this does not look like the platform's API. Body starts: ${bodyStart || '(empty)'}`,
@@ -233,6 +233,22 @@ export class NotJsonError extends TenantShellError {
     this.contentType = contentType;
     this.bodyStart = bodyStart;
   }
+}
+
+/**
+ * The start of a body that is not JSON, fit to print: text on one line, or what the bytes are
+ * (compressed data, binary) rather than the bytes themselves.
+ */
+export function describeBody(body: string): string {
+  const size = Buffer.byteLength(body);
+  // 1f 8b, the gzip magic, read as UTF-8: a control character and a replacement character.
+  if (body.startsWith('\x1f\ufffd')) return `(${size} bytes of gzip-compressed data, not text)`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: counting control characters
+  const strange = body.slice(0, 400).match(/[\x00-\x08\x0e-\x1f\x7f\ufffd]/g)?.length ?? 0;
+  if (strange > 0 && strange * 10 >= Math.min(body.length, 400)) {
+    return `(${size} bytes of binary data, not text)`;
+  }
+  return oneLine(body).slice(0, 200);
 }
 
 export function oneLine(text: string): string {

@@ -245,6 +245,22 @@ export interface ExplainInput {
   tokenAgeMs?: number | undefined;
   /** The call used a login and password (HTTP Basic) rather than a token. */
   basicAuth?: boolean | undefined;
+  /** The Location header of a redirect (3xx), when there is one. */
+  location?: string | undefined;
+  /** A Retry-After (429, 503) longer than the client waits on its own, in milliseconds. */
+  retryAfterMs?: number | undefined;
+}
+
+/** `45 s`, `20 min`, `3 h 5 min`, `1 day`: a wait as people say it. */
+export function humanDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 120) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  const days = Math.floor(h / 24);
+  return `${days} day${days === 1 ? '' : 's'}${h % 24 ? ` ${h % 24} h` : ''}`;
 }
 
 /** A 401 this soon after the token was issued is not an expiry. */
@@ -267,6 +283,21 @@ export function explain(input: ExplainInput): Explanation {
   if (byCode && byStatus && byCode !== byStatus) out.title = `${byStatus.title}, ${byCode.title}`;
 
   const message = input.platformMessage ?? '';
+  if (status >= 300 && status < 400) {
+    // The platform's API does not redirect; the client follows none (the token stays home).
+    const where = input.location?.trim();
+    out.title = 'redirect';
+    out.meaning = where
+      ? `The server sent the call elsewhere (${where.slice(0, 120)}); redirects are not followed, so the token stays with this host.`
+      : 'The server answered with a redirect that says nowhere to go (no Location header).';
+    out.cause = 'The URL leads to a web server or proxy in front of the platform, not its API.';
+    out.next =
+      'Check the data center URL: it should be the address you log in to, e.g. https://eu2-cloud.acronis.com.';
+  } else if ((status === 429 || status === 503) && input.retryAfterMs !== undefined) {
+    const wait = humanDuration(input.retryAfterMs);
+    out.title = `${out.title} (Retry-After: ${wait})`;
+    out.next = `The platform asks to wait ${wait} before the next try, longer than the shell waits on its own: try again then${status === 429 ? ', and send fewer calls at once' : ''}.`;
+  }
   if (status === 401) {
     if (input.basicAuth) {
       out.meaning = 'The login and password were not accepted.';

@@ -110,6 +110,17 @@ export function redactBody(value: unknown): unknown {
   return out;
 }
 
+/**
+ * `Basic authentication`, `Basic auth`: prose, not a credential. A Basic credential is base64
+ * of `user:password`: padded to a multiple of 4 and holding a colon once decoded.
+ */
+function wordAfterBasic(match: string): boolean {
+  const m = /^Basic\s+(\S+)$/i.exec(match);
+  if (!m?.[1]) return false;
+  const token = m[1];
+  return token.length % 4 !== 0 || !Buffer.from(token, 'base64').toString('latin1').includes(':');
+}
+
 // Not followed by more token characters or an ellipsis (already masked).
 const AUTH_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*(?![A-Za-z0-9._~+/=…-])/g;
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
@@ -174,7 +185,7 @@ export class Redactor {
       }
       out = out.replace(this.#pattern, (m) => this.#secrets.get(m) ?? MASK);
     }
-    return out.replace(AUTH_IN_TEXT, (m) => maskAuthorization(m));
+    return out.replace(AUTH_IN_TEXT, (m) => (wordAfterBasic(m) ? m : maskAuthorization(m)));
   }
 
   [inspect.custom](): string {
@@ -212,7 +223,7 @@ function looksLikeKey(run: string): boolean {
 export function maskLookalikes(text: string): string {
   return text
     .replace(JWT, MASK)
-    .replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${MASK}`)
+    .replace(AUTH_HEADER, (m, scheme: string) => (wordAfterBasic(m) ? m : `${scheme} ${MASK}`))
     .replace(ASSIGNMENT, (_m, key: string) => `${key}=${MASK}`)
     .replace(KEY_LIKE, (match) => (looksLikeKey(match) ? MASK : match));
 }

@@ -57,6 +57,14 @@ export function parseRetryAfter(
   return Math.max(0, at - nowMs);
 }
 
+/** A Retry-After the client did not wait for: longer than all the waits of one call may be. */
+export function longWait(
+  ms: number | undefined,
+  policy: Pick<RetryPolicy, 'maxWaitMs'>,
+): number | undefined {
+  return ms !== undefined && ms > policy.maxWaitMs ? ms : undefined;
+}
+
 /** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^retry)). */
 export function backoffDelay(
   retry: number,

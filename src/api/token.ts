@@ -65,6 +65,25 @@ export function renewalLeadSeconds(lifetimeS: number): number {
   return Math.min(900, Math.max(0, lifetimeS) * 0.125);
 }
 
+/**
+ * The lifetime assumed for a token whose expires_on is no time at all (0, negative, or a day
+ * and more in the past, e.g. a lifetime sent where a time belongs): short, so a token that does
+ * expire soon is renewed in time, and long enough not to renew before every call (a 401 renews
+ * it early anyway).
+ */
+export const UNKNOWN_LIFETIME_S = 300;
+const A_DAY_S = 86_400;
+
+/** expires_on that cannot be a time this token expires at, by either clock. */
+export function meaninglessExpiry(
+  expiresOn: number,
+  nowMs: number,
+  serverDateMs?: number,
+): boolean {
+  const latest = Math.max(nowMs, serverDateMs ?? nowMs) / 1000;
+  return !(expiresOn > 0) || expiresOn < latest - A_DAY_S;
+}
+
 /** Builds a token record from the token endpoint's answer. `serverDateMs` (the Date header)
  * corrects a local clock that is behind; a Date header has whole seconds only, so the later of
  * the two clocks is the reference (renewing a little early rather than late). */
@@ -78,7 +97,9 @@ export function issuedToken(
   let lifetimeS = reply.expires_on - Math.max(nowMs, server ?? nowMs) / 1000;
   // A local clock far ahead would make every token look expired: trust the server's then.
   if (lifetimeS <= 0 && server !== undefined) lifetimeS = reply.expires_on - server / 1000;
-  lifetimeS = Math.max(0, lifetimeS);
+  lifetimeS = meaninglessExpiry(reply.expires_on, nowMs, server)
+    ? UNKNOWN_LIFETIME_S
+    : Math.max(0, lifetimeS);
   return {
     accessToken: reply.access_token,
     expiresOn: reply.expires_on,
@@ -101,12 +122,21 @@ export class TokenManager {
   #inflight: Promise<IssuedToken> | undefined;
   /** Every token this manager has held, so a caller's stale copy can be recognised. */
   readonly #known = new Set<string>();
+  readonly #notice: (message: string) => void;
+  #toldLifetime = false;
   renewals = 0;
 
-  constructor(credentials: Credentials, fetch: TokenFetcher, now: () => number = Date.now) {
+  constructor(
+    credentials: Credentials,
+    fetch: TokenFetcher,
+    now: () => number = Date.now,
+    /** Something the user should know, said once (e.g. a token without a usable lifetime). */
+    notice: (message: string) => void = () => {},
+  ) {
     this.#credentials = credentials;
     this.#fetch = fetch;
     this.#now = now;
+    this.#notice = notice;
     if (credentials.kind === 'token') {
       const issuedAtMs = now();
       this.#token = {
@@ -185,7 +215,14 @@ export class TokenManager {
     }
     const { reply, serverDateMs } = await this.#fetch(form, basic);
     const renewed = this.#token !== undefined;
-    const token = issuedToken(reply, this.#now(), serverDateMs);
+    const now = this.#now();
+    const token = issuedToken(reply, now, serverDateMs);
+    if (!this.#toldLifetime && meaninglessExpiry(reply.expires_on, now, serverDateMs)) {
+      this.#toldLifetime = true;
+      this.#notice(
+        `The token endpoint gave expires_on = ${reply.expires_on}, which is no expiry time: tokens are taken as good for ${UNKNOWN_LIFETIME_S / 60} minutes and renewed then (or at once on a 401).`,
+      );
+    }
     this.#token = token;
     this.#known.add(token.accessToken);
     if (renewed) this.renewals++;

@@ -219,10 +219,19 @@ class Login {
     }
     const q = await this.#q();
     const store = this.#store;
-    const destination = await q.askWhereToConnect(
-      this.#context,
-      store?.ok ? store.file.profiles : {},
-    );
+    // The administrator's way may turn out closed (2FA on that account): then ask again.
+    for (;;) {
+      const session = await this.#toDestination(
+        await q.askWhereToConnect(this.#context, store?.ok ? store.file.profiles : {}),
+      );
+      if (session) return session;
+    }
+  }
+
+  async #toDestination(
+    destination: Awaited<ReturnType<Questions['askWhereToConnect']>>,
+  ): Promise<Session | undefined> {
+    const store = this.#store;
     switch (destination.kind) {
       case 'emulator':
         return this.#loginToEmulator('embedded emulator');
@@ -294,7 +303,8 @@ class Login {
     }
   }
 
-  async #adminFlow(): Promise<Session> {
+  /** The administrator's way; undefined when the platform says it cannot work for that account. */
+  async #adminFlow(): Promise<Session | undefined> {
     const q = await this.#q();
     let url: string | undefined;
     let adminLogin: string | undefined;
@@ -318,6 +328,10 @@ class Login {
           ...this.#requestOptions(),
         });
       } catch (error) {
+        if (refusedForTwoFactor(error)) {
+          this.#print(this.#secrets.redact(twoFactorSentence(error, hostOf(url))));
+          return undefined;
+        }
         const retry = adminRetryKind(error);
         if (retry === undefined) throw error;
         this.#print(
@@ -414,6 +428,7 @@ class Login {
       },
       signal,
     );
+    for (const notice of client.takeNotices()) this.#print(notice);
     try {
       const info = await getClientInfo(client, target.clientId, this.#signal);
       const session: Session = {
@@ -503,6 +518,24 @@ function hostOf(url: string | undefined): string {
     // The URL itself is the problem: the error says so.
   }
   return 'That address';
+}
+
+/**
+ * Basic authentication refused because the account has 2FA on (the platform's code 1037, or a
+ * message saying so): no password will do, so asking again is pointless.
+ */
+function refusedForTwoFactor(error: unknown): error is ApiError {
+  if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) return false;
+  return (
+    error.platformCode === '1037' ||
+    /two-factor|2fa|\bmfa\b|totp/i.test(error.platformMessage ?? '')
+  );
+}
+
+/** The platform's reason, and the two ways that work for an account with 2FA. */
+function twoFactorSentence(error: ApiError, host: string): string {
+  const said = (error.platformMessage ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return `${host} refused the administrator's login${said ? ` and said: "${said}"` : ' because 2FA is on for it'}; an account with 2FA cannot log in with a password alone: choose an API client instead (create one in the Management Portal under Settings > API clients), or a service account, which logs in without 2FA.`;
 }
 
 function adminRetryKind(error: unknown): Retry | undefined {

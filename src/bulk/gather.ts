@@ -15,6 +15,9 @@ export function entryOf(t: Tenant, enabled: boolean): PlanEntry {
   const { state, reason } = classify(t, enabled);
   const entry: PlanEntry = { id: t.id, name: t.name, kind: t.kind, state };
   if (reason) entry.reason = reason;
+  // The platform keeps 2FA on for partners in production: enabling it there has no way back.
+  if (enabled && state === 'pending' && t.kind === 'partner' && t.pricing_mode === 'production')
+    entry.oneWay = true;
   return entry;
 }
 

@@ -21,6 +21,8 @@ export interface PlanEntry {
   state: EntryState;
   /** Why it is skipped or failed, one line. */
   reason?: string;
+  /** Enabling it cannot be undone (a partner in production keeps 2FA on). */
+  oneWay?: boolean;
   /** Users who will have to set up 2FA (enabling), when counted. */
   users?: number;
 }
@@ -145,6 +147,12 @@ export class MfaPlan {
           : `: ${n(this.usersToSetUp)} user${this.usersToSetUp === 1 ? '' : 's'} will be unable to log in until they set up 2FA`;
     }
     lines.push(change);
+    const oneWay = this.pending().filter((e) => e.oneWay);
+    if (oneWay.length) {
+      lines.push(
+        `  no way back  ${n(oneWay.length)}: ${namesOf(oneWay)}: partners in production, where 2FA cannot be turned off again`,
+      );
+    }
     lines.push(`  unchanged    ${n(c.unchanged)} (2FA already ${this.enabled ? 'on' : 'off'})`);
     if (c.inherits) {
       lines.push(

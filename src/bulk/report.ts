@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../api/errors.ts';
 import { onTerminate } from '../lifecycle.ts';
+import { acquireLock, describeHolder, type HeldLock, LockHeldError } from '../lock-file.ts';
 import type { PlanEntry } from './plan.ts';
 
 export const REPORT_FORMAT = 'tenant-shell/mfa-report';
@@ -58,6 +59,56 @@ export function defaultReportPath(enabled: boolean, at = new Date()): string {
   return join(defaultReportDir(), `mfa-${enabled ? 'enable' : 'disable'}-${stamp}.json`);
 }
 
+/** Where the report's path came from: it decides the way out when it cannot be written. */
+export type ReportOrigin = 'default' | 'report' | 'resume';
+
+const WHY: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  ENOENT: 'the folder is gone',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'a file is in the way of the folder',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  EISDIR: 'the report path is a folder',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'the path loops through symbolic links',
+  EMFILE: 'too many files are open',
+  EIO: 'an input/output error',
+};
+
+/** Why a file operation failed, in words (errno text is not for users). */
+export function fileProblem(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    (typeof code === 'string' && WHY[code]) || `${typeof code === 'string' ? code : 'an error'}`
+  );
+}
+
+/**
+ * One sentence for a report that cannot be written: the folder, why, and the way out. The
+ * first write happens before the first change, so nothing has been sent yet.
+ */
+export function reportFolderError(
+  helper: string,
+  error: unknown,
+  path: string,
+  origin: ReportOrigin,
+): UsageError {
+  const way =
+    origin === 'default'
+      ? 'set TENANT_SHELL_REPORT_DIR to a folder you can write to, or pass {report: FILE}'
+      : origin === 'report'
+        ? 'pass {report: FILE} with a file in a folder you can write to'
+        : 'make room or fix the permissions there, then resume again';
+  return new UsageError(
+    `${helper} cannot write its report in '${dirname(path)}' (${fileProblem(error)}), so nothing was sent: ${way}.`,
+    '',
+    { cause: error },
+  );
+}
+
 /** Checks before anything is sent that a report can be written there. */
 export async function checkReportPath(helper: string, path: unknown): Promise<string> {
   if (typeof path !== 'string' || path.trim() === '') {
@@ -70,6 +121,22 @@ export async function checkReportPath(helper: string, path: unknown): Promise<st
     throw new UsageError(`${helper}: the folder of the report, '${dir}', does not exist.`);
   }
   return full;
+}
+
+/**
+ * One run at a time per report: REPORT.lock names the process writing it, so a second shell
+ * resuming the same report does not send (and count) the same changes again.
+ */
+export function lockReport(helper: string, path: string): HeldLock {
+  const full = resolve(path);
+  try {
+    return acquireLock(`${full}.lock`, helper);
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    throw new UsageError(
+      `${helper}: the report '${full}' is in use by ${describeHolder(error.holder)}: wait for that run to finish (or stop it), then resume it again.`,
+    );
+  }
 }
 
 /** Reads a report to resume from: one sentence for a missing or damaged file. */
@@ -110,14 +177,17 @@ export class ReportWriter {
   #lastWrite = 0;
   #error: unknown;
   readonly #unregister: () => void;
+  readonly #lock: HeldLock;
 
   private constructor(
     path: string,
     head: Omit<ReportData, 'tenants' | 'updated_at' | 'status'>,
     entries: PlanEntry[],
     intervalMs: number,
+    lock: HeldLock,
   ) {
     this.path = path;
+    this.#lock = lock;
     this.#head = head;
     this.#entries = entries;
     this.#intervalMs = intervalMs;
@@ -125,22 +195,55 @@ export class ReportWriter {
     this.#unregister = onTerminate(() => this.#writeNowSync('interrupted'));
   }
 
-  /** Writes the first version (so a failure to write stops the run before its first call). */
+  /**
+   * Writes the first version, so a failure to write stops the run before its first call; that
+   * failure is one sentence (reportFolderError), not errno text.
+   */
   static async create(
     path: string,
     head: Omit<ReportData, 'tenants' | 'updated_at' | 'status' | 'format' | 'version'>,
     entries: PlanEntry[],
-    intervalMs = 500,
+    options: {
+      intervalMs?: number;
+      origin?: ReportOrigin;
+      helper?: string;
+      /** The report's lock, when the caller took it already (a resume takes it first). */
+      lock?: HeldLock;
+    } = {},
   ): Promise<ReportWriter> {
-    await mkdir(dirname(path), { recursive: true });
+    const helper = options.helper ?? 'setMfa';
+    const refuse = (error: unknown) =>
+      reportFolderError(helper, error, path, options.origin ?? 'report');
+    await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+      throw refuse(error);
+    });
+    let lock: HeldLock;
+    try {
+      lock = options.lock ?? lockReport(helper, path);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw refuse(error);
+    }
     const writer = new ReportWriter(
       path,
       { format: REPORT_FORMAT, version: 1, ...head },
       entries,
-      intervalMs,
+      options.intervalMs ?? 500,
+      lock,
     );
-    await writer.flush();
+    try {
+      await writer.flush();
+    } catch (error) {
+      writer.release();
+      throw refuse(error);
+    }
     return writer;
+  }
+
+  /** Stops watching for SIGTERM and lets go of the lock (after the last flush). */
+  release(): void {
+    this.#unregister();
+    this.#lock.release();
   }
 
   /** Something changed: written within `intervalMs`, never more often. */
@@ -157,15 +260,21 @@ export class ReportWriter {
   /** Writes now (after any write under way) and reports a write failure, if one happened. */
   async flush(status?: ReportData['status']): Promise<void> {
     if (status) this.#status = status;
-    if (status && status !== 'running') this.#unregister();
+    const last = status !== undefined && status !== 'running';
+    if (last) this.#unregister();
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    while (this.#writing) await this.#writing.catch(() => undefined);
-    this.#dirty = true;
-    await this.#write();
-    if (this.#error) throw this.#error;
+    try {
+      while (this.#writing) await this.#writing.catch(() => undefined);
+      this.#dirty = true;
+      await this.#write();
+      if (this.#error) throw this.#error;
+    } finally {
+      // The run is over: the report is free for a resume.
+      if (last) this.#lock.release();
+    }
   }
 
   #text(): string {

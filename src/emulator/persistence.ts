@@ -2,7 +2,9 @@
 // fdatasync'd before the answer leaves (see World.commit); the journal is folded into a
 // snapshot written atomically (temp file, fsync, rename, fsync dir) at start, at close and
 // when it grows. A torn last journal line (kill -9 mid-write) is dropped; anything else that
-// does not parse is refused, never silently replaced by a fresh world.
+// does not parse is refused, never silently replaced by a fresh world. One emulator at a time
+// per state file: FILE.lock names the one that has it (two appending to one journal lose
+// changes on replay).
 import {
   closeSync,
   existsSync,
@@ -13,21 +15,55 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
+import { acquireLock, describeHolder, type HeldLock, LockHeldError } from '../lock-file.ts';
 import { type Change, World } from './world.ts';
 
 const FORMAT = 'tenant-shell-emulator-state';
 const COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
 
 export class StateFileError extends Error {
-  constructor(file: string, reason: string) {
+  /** `reason` says how it is corrupted; `message` replaces the whole sentence instead. */
+  constructor(file: string, reason: string, message?: string) {
     super(
-      `State file ${file} is corrupted (${reason}); fix or move it away, or pass another --state path.`,
+      message ??
+        `State file ${file} is corrupted (${reason}); fix or move it away, or pass another --state path.`,
     );
     this.name = 'StateFileError';
+  }
+}
+
+/** The path is a folder, not a file: the state file goes inside it, under a name of its own. */
+function refuseFolder(file: string): void {
+  let folder = false;
+  try {
+    folder = statSync(file).isDirectory();
+  } catch {
+    return; // not there yet: it will be created
+  }
+  if (folder) {
+    throw new StateFileError(
+      file,
+      'a folder',
+      `--state ${file} is a folder; give a file path, e.g. --state ${file.replace(/\/+$/, '')}/emulator-state.json.`,
+    );
+  }
+}
+
+function lockStateFile(file: string): HeldLock {
+  try {
+    return acquireLock(`${file}.lock`, 'emulator');
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    throw new StateFileError(
+      file,
+      'in use',
+      `State file ${file} is in use by another emulator, ${describeHolder(error.holder)}; stop that one, or pass another --state path.`,
+    );
   }
 }
 
@@ -119,6 +155,7 @@ export class StateStore {
   #bytes = 0;
   #world: World | null = null;
   #compactScheduled = false;
+  #lock: HeldLock | null = null;
 
   private constructor(file: string) {
     this.file = file;
@@ -128,11 +165,20 @@ export class StateStore {
 
   /** Loads (snapshot + journal) or creates the world, then compacts and starts journaling. */
   static open(file: string, fresh: () => World): { world: World; store: StateStore } {
+    refuseFolder(file);
     const store = new StateStore(file);
-    const world = store.#load(fresh);
-    store.#world = world;
-    store.#fd = openSync(store.#journalFile, 'a', 0o600);
-    store.compact();
+    const lock = lockStateFile(file);
+    let world: World;
+    try {
+      world = store.#load(fresh);
+      store.#world = world;
+      store.#fd = openSync(store.#journalFile, 'a', 0o600);
+      store.compact();
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    store.#lock = lock;
     world.journal = (change) => store.#append(change);
     return { world, store };
   }
@@ -229,9 +275,13 @@ export class StateStore {
   close(): void {
     if (this.#fd < 0) return;
     if (this.#world) this.#world.journal = null;
-    this.compact();
-    closeSync(this.#fd);
-    this.#fd = -1;
+    try {
+      this.compact();
+    } finally {
+      closeSync(this.#fd);
+      this.#fd = -1;
+      this.#lock?.release();
+    }
   }
 }
 

@@ -9,12 +9,15 @@ import { MfaPlan, type PlanEntry } from '../bulk/plan.ts';
 import {
   checkReportPath,
   defaultReportPath,
+  fileProblem,
   loadReport,
+  lockReport,
   type ReportData,
   ReportWriter,
 } from '../bulk/report.ts';
 import { runLimited } from '../bulk/run.ts';
 import { MfaSummary } from '../bulk/summary.ts';
+import type { HeldLock } from '../lock-file.ts';
 import { describe, expectBoolean, isUuid } from './args.ts';
 import type { StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
@@ -154,6 +157,41 @@ export async function setMfaBulk(
     }
     resumed = { path: String(opts.resume), data };
   }
+  // Taken before the tenants are read: a second shell resuming it is told at once, by whom.
+  const lock = resumed ? lockReport('setMfa', resumed.path) : undefined;
+  try {
+    return await changeMany(session, enabled, opts, {
+      started,
+      yes,
+      dryRun,
+      subtree,
+      concurrency,
+      refs,
+      resumed,
+      lock,
+    });
+  } finally {
+    lock?.release();
+  }
+}
+
+/** setMfaBulk once its arguments are checked (and a resumed report is locked). */
+async function changeMany(
+  session: StepSession,
+  enabled: boolean,
+  opts: BulkOptions,
+  checked: {
+    started: number;
+    yes: boolean;
+    dryRun: boolean;
+    subtree: boolean;
+    concurrency: number;
+    refs: TenantRef[] | undefined;
+    resumed: { path: string; data: ReportData } | undefined;
+    lock: HeldLock | undefined;
+  },
+): Promise<MfaPlan | MfaSummary> {
+  const { started, yes, dryRun, subtree, concurrency, refs, resumed } = checked;
   const reportPath =
     opts.report !== undefined ? await checkReportPath('setMfa', opts.report) : undefined;
   if (!yes && !dryRun && !session.ask) {
@@ -226,6 +264,7 @@ export async function setMfaBulk(
       started_at: scope.resumed?.data.started_at ?? new Date().toISOString(),
     },
     scope.all,
+    { origin: scope.resumed ? 'resume' : reportPath ? 'report' : 'default', lock: checked.lock },
   );
   let failed = 0;
   let done = 0;
@@ -267,7 +306,16 @@ export async function setMfaBulk(
     bar?.stop();
   }
   const interrupted = signal?.aborted === true && pending.some((e) => e.state === 'pending');
-  await writer.flush(interrupted ? 'interrupted' : 'finished');
+  try {
+    await writer.flush(interrupted ? 'interrupted' : 'finished');
+  } catch (error) {
+    // The changes were made: the summary below says which; only the file is behind.
+    session.note(
+      `The report '${writer.path}' could not be updated (${fileProblem(error)}): it may still list tenants as pending that were changed; the summary below is complete.`,
+    );
+  } finally {
+    writer.release();
+  }
   return reported(session, {
     enabled,
     scope: scope.description,

@@ -10,13 +10,27 @@ import { resolveTenantId } from './tenants.ts';
 
 /** Steps 5-6 read back: the tenant's 2FA status object, exactly as the page shows it. */
 export async function getMfa(session: StepSession, tenant?: unknown): Promise<TenantMfaInfo> {
+  // Outside the spinner: naming the tenant may ask which one was meant.
   const id = await resolveTenantId(session, 'getMfa', tenant);
-  return api.getTenantMfa(session.client, id, session.signal());
+  return session.busy('Reading the 2FA status', () =>
+    api.getTenantMfa(session.client, id, session.signal()),
+  );
 }
 
 function usersLockedOut(status: TenantMfaInfo): number {
   return Math.max(0, status.users_count - status.users_with_totp_enabled_count);
 }
+
+/**
+ * The platform keeps 2FA on for partner tenants in production (since release 24.09): turning
+ * it off is refused with code 1027, so enabling it there has no way back.
+ */
+export function cannotBeTurnedOff(tenant: Pick<Tenant, 'kind' | 'pricing_mode'>): boolean {
+  return tenant.kind === 'partner' && tenant.pricing_mode === 'production';
+}
+
+const ONE_WAY =
+  'This cannot be undone: the platform keeps 2FA on for partner tenants in production, so it cannot be turned off again.';
 
 /** The sentence the confirmation shows: the page's "Important" box, with this tenant's numbers. */
 export function describeChange(tenant: Tenant, status: TenantMfaInfo, enabled: boolean): string {
@@ -29,6 +43,7 @@ export function describeChange(tenant: Tenant, status: TenantMfaInfo, enabled: b
     head,
     `Enabling it requires every user of this tenant (its folders and units included) to set up 2FA:`,
     `${out} of ${status.users_count} user${status.users_count === 1 ? '' : 's'} will be unable to log in until they do.`,
+    ...(cannotBeTurnedOff(tenant) ? [ONE_WAY] : []),
   ].join('\n');
 }
 
@@ -112,6 +127,12 @@ export async function setMfa(
     session.note(`2FA is already ${status.mfa_status} for '${tenant.name}'; nothing was sent.`);
     return status;
   }
+  if (!wanted && cannotBeTurnedOff(tenant)) {
+    throw new UsageError(
+      `2FA cannot be turned off for '${tenant.name}': the platform keeps it on for partner tenants in production (code 1027); nothing was sent.`,
+      'An integration that logs in as a user needs an API client or a service account instead.',
+    );
+  }
 
   if (!yes) {
     if (!session.ask) {
@@ -129,6 +150,8 @@ export async function setMfa(
       return status;
     }
   }
+  // Without a confirmation (--yes), the one-way change is still said before it is sent.
+  if (yes && wanted && cannotBeTurnedOff(tenant)) session.note(`'${tenant.name}': ${ONE_WAY}`);
 
   const response = await session.busy(`${wanted ? 'Enabling' : 'Disabling'} 2FA`, () =>
     api.setTenantMfaRaw(session.client, id, wanted, session.signal()),
@@ -136,7 +159,11 @@ export async function setMfa(
   // As on the page: `response.status_code` and `response.json()` after the PUT.
   session.setVariable('response', response);
   const result = response.parse();
-  session.note(`Undo with: await setMfa(${!wanted}, {tenant: '${id}'})`);
+  if (wanted && cannotBeTurnedOff(tenant)) {
+    session.note(`2FA is on for '${tenant.name}' for good: there is no undo.`);
+  } else {
+    session.note(`Undo with: await setMfa(${!wanted}, {tenant: '${id}'})`);
+  }
   return result;
 }
 

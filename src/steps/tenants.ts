@@ -2,6 +2,7 @@ import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
 import type { SearchItem, Tenant } from '../schemas/index.ts';
 import { CreatableKind } from '../schemas/index.ts';
+import { visibleLine } from '../ui/visible.ts';
 import { describe, expectName, expectOptions, isUuid } from './args.ts';
 import { remember, type StepSession } from './session.ts';
 
@@ -176,7 +177,11 @@ export async function useTenant(session: StepSession, ref?: unknown): Promise<Te
   return tenant;
 }
 
-/** Offers the tree below the API client's tenant, one level at a time. */
+/**
+ * Offers the tree below the API client's tenant, one level at a time. A level of thousands
+ * (a partner's customers) is narrowed by typing: the search prompt, where the Asker has one.
+ * Names come from the platform: shown with their control characters made visible.
+ */
 async function pickFromTree(session: StepSession): Promise<string> {
   const ask = session.ask;
   if (!ask) throw new UsageError('useTenant needs a terminal to offer the tree.');
@@ -184,16 +189,23 @@ async function pickFromTree(session: StepSession): Promise<string> {
   for (;;) {
     const parent = await fetchTenant(session, parentId);
     const kids = await session.busy('Reading the tree', () => children(session, parentId));
-    const choice = await ask.select<string>(`Tenants under '${parent.name}':`, [
-      { name: `● ${parent.name} (${parent.kind}) — use this one`, value: `use:${parent.id}` },
+    const choices = [
+      {
+        name: `● ${visibleLine(parent.name)} (${parent.kind}) — use this one`,
+        value: `use:${parent.id}`,
+      },
       ...kids.map((t) => ({
-        name: `${t.has_children ? '▸' : ' '} ${t.name} (${t.kind}${t.mfa_status ? `, 2FA ${t.mfa_status}` : ''})`,
+        name: `${t.has_children ? '▸' : ' '} ${visibleLine(t.name)} (${t.kind}${t.mfa_status ? `, 2FA ${t.mfa_status}` : ''})`,
         value: t.has_children ? `open:${t.id}` : `use:${t.id}`,
       })),
-    ]);
+    ];
+    const question = `Tenants under '${visibleLine(parent.name)}'${kids.length > 12 ? ' (type to narrow)' : ''}:`;
+    const choice = ask.search
+      ? await ask.search<string>(question, choices)
+      : await ask.select<string>(question, choices);
     const [action, id] = choice.split(':') as [string, string];
     if (action === 'use') return id;
-    const pick = await ask.select<string>(`'${session.seen.get(id)?.name ?? id}':`, [
+    const pick = await ask.select<string>(`'${visibleLine(session.seen.get(id)?.name ?? id)}':`, [
       { name: 'Use this tenant', value: 'use' },
       { name: 'Show the tenants under it', value: 'open' },
     ]);

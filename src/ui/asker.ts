@@ -18,6 +18,21 @@ export interface Asker {
     opts?: { default?: string; validate?: (v: string) => true | string },
   ): Promise<string>;
   confirm(message: string, defaultValue: boolean): Promise<boolean>;
+  /**
+   * A long list the user narrows by typing (words match anywhere in a choice's name, in any
+   * case). Optional: an Asker without it offers `select` instead.
+   */
+  search?<T>(message: string, choices: Choice<T>[]): Promise<T>;
+}
+
+/** The choices whose name holds every word of `term` (case-insensitive); all for no term. */
+export function filterChoices<T>(choices: Choice<T>[], term: string | undefined): Choice<T>[] {
+  const words = (term ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return choices;
+  return choices.filter((c) => {
+    const name = c.name.toLowerCase();
+    return words.every((w) => name.includes(w));
+  });
 }
 
 /** Thrown when the user presses Ctrl+C in a question: only the question is cancelled. */
@@ -101,5 +116,17 @@ export function terminalAsker(streams: {
       ),
     confirm: (message, defaultValue) =>
       ask((p, ctx) => p.confirm({ message: visible(message), default: defaultValue }, ctx)),
+    search: (message, choices) =>
+      ask((p, ctx) =>
+        p.search(
+          {
+            message: visible(message),
+            source: (term) =>
+              filterChoices(choices, term).map((c) => ({ ...c, name: visibleLine(c.name) })),
+            pageSize: 12,
+          },
+          ctx,
+        ),
+      ),
   };
 }

@@ -1,6 +1,8 @@
 // A one-line progress bar for a long run of calls: done/total, rate, failures, time left.
 // On stderr and only on a terminal; it owns its line and clears it on stop(), so whatever is
-// printed or asked next starts on a clean line (terminal.md: stop before printing).
+// printed or asked next starts on a clean line (terminal.md: stop before printing). A terminal
+// that cannot move the cursor (TERM=dumb) gets the same figures as a plain line every few
+// seconds instead.
 
 /** A live count of a long run of calls. */
 export interface ProgressDisplay {
@@ -48,7 +50,15 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Redraws per second at most (default 10). */
   fps?: number;
+  /** TERM=dumb: a plain line this often (default 5000 ms). */
+  lineEveryMs?: number;
   now?: () => number;
+  env?: Record<string, string | undefined>;
+}
+
+/** Rows a line of `length` characters takes on a terminal `columns` wide. */
+function rowsOf(length: number, columns: number): number {
+  return Math.max(1, Math.ceil(length / Math.max(1, columns)));
 }
 
 /** A progress bar on stderr, or null when stderr is not a terminal (CI, pipes, TERM=dumb). */
@@ -58,28 +68,40 @@ export function progressBar(
   options: ProgressOptions = {},
 ): ProgressDisplay | null {
   const stream = options.stream ?? process.stderr;
-  if (!stream.isTTY || process.env.CI || process.env.TERM === 'dumb') return null;
+  const env = options.env ?? process.env;
+  if (!stream.isTTY || env.CI) return null;
   const now = options.now ?? (() => performance.now());
   const started = now();
   let done = 0;
   let failed = 0;
   let stopped = false;
-  const draw = () => {
-    const line = renderProgress({
-      label,
-      total,
-      done,
-      failed,
-      elapsedMs: now() - started,
-      columns: stream.columns || 80,
+  const render = (columns: number) =>
+    renderProgress({ label, total, done, failed, elapsedMs: now() - started, columns });
+  if (env.TERM === 'dumb')
+    return linesEvery(options.lineEveryMs ?? 5000, stream, render, {
+      update(d, f) {
+        done = d;
+        failed = f;
+      },
     });
-    // \r and erase-line: the bar never scrolls, and a shorter line leaves no tail behind.
-    stream.write(`\r\x1b[2K${line}`);
+  // What is on screen: its length, and the width it was drawn at.
+  let shown = { length: 0, columns: stream.columns || 80 };
+  const draw = () => {
+    const columns = stream.columns || 80;
+    const line = render(columns);
+    // After a resize the last line may have been rewrapped over several rows: go up to its
+    // first row and erase down from there, or a fragment of it stays on screen.
+    const rows = columns === shown.columns ? 1 : rowsOf(shown.length, columns);
+    const up = rows > 1 ? `\x1b[${rows - 1}A` : '';
+    // \r and erase: the bar never scrolls, and a shorter line leaves no tail behind.
+    stream.write(`${up}\r\x1b[J${line}`);
+    shown = { length: line.length, columns };
   };
   // A timer, not a redraw per call: thousands of calls a second would flood the terminal,
   // and "time left" keeps moving while calls are slow.
   const timer = setInterval(draw, 1000 / (options.fps ?? 10));
   timer.unref();
+  stream.on('resize', draw);
   draw();
   return {
     update(d, f) {
@@ -90,7 +112,32 @@ export function progressBar(
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
-      stream.write('\r\x1b[2K');
+      stream.off('resize', draw);
+      const columns = stream.columns || 80;
+      const rows = columns === shown.columns ? 1 : rowsOf(shown.length, columns);
+      stream.write(`${rows > 1 ? `\x1b[${rows - 1}A` : ''}\r\x1b[J`);
+    },
+  };
+}
+
+/** The figures as a plain line every `everyMs` (no cursor moves): for TERM=dumb. */
+function linesEvery(
+  everyMs: number,
+  stream: NodeJS.WriteStream,
+  render: (columns: number) => string,
+  counts: Pick<ProgressDisplay, 'update'>,
+): ProgressDisplay {
+  // A plain line has no bar to fill: the figures alone, never wider than the terminal.
+  const line = () => render(1000).replace(/ [█░]+ /, ' ');
+  const timer = setInterval(() => stream.write(`${line()}\n`), everyMs);
+  timer.unref();
+  let stopped = false;
+  return {
+    update: counts.update,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
     },
   };
 }

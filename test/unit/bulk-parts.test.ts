@@ -93,7 +93,7 @@ describe('ReportWriter', () => {
       path,
       { base_url: 'http://127.0.0.1:1/api/2', enabled: true, scope: 'x', started_at: 'now' },
       entries,
-      20,
+      { intervalMs: 20 },
     );
     for (let i = 0; i < 50; i++) {
       entries.push({ id: `id${i}`, name: `N${i}`, kind: 'customer', state: 'changed' });
