@@ -5,68 +5,47 @@
 // and leave the platform working: the next one-shot against it succeeds.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
+import { type EmulatorProxy, startEmulatorProxy } from '../helpers/emulator-proxy.ts';
 import { type CliResult, tenantShell } from '../helpers/tenant-shell-cli.ts';
 import { artifactDir, keepOutput, recordFigures, registerSecrets } from './artifacts.ts';
 
 let emulator: RunningEmulator;
 const emulators: RunningEmulator[] = [];
-let proxy: Server;
+let proxy: EmulatorProxy;
 let proxyUrl = '';
 let dir: string;
 /** What the proxy in front of the emulator does to `PUT …/mfa/status` now. */
 let puts: 'pass' | 'refuse' | 'slow' = 'pass';
 let putsSeen = 0;
 
-async function forward(req: IncomingMessage, res: ServerResponse, body: Buffer) {
-  if (req.method === 'PUT' && req.url?.endsWith('/mfa/status')) {
-    putsSeen++;
-    if (puts === 'refuse') {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 400, message: 'Refused by the test proxy.' } }));
-      return;
-    }
-    if (puts === 'slow') await new Promise((r) => setTimeout(r, 400));
+/** The proxy's part: PUTs of a 2FA status refused or slowed as the test says, the rest passed on. */
+async function interceptPuts(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (req.method !== 'PUT' || !req.url?.endsWith('/mfa/status')) return false;
+  putsSeen++;
+  if (puts === 'refuse') {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 400, message: 'Refused by the test proxy.' } }));
+    return true;
   }
-  const headers = { ...req.headers };
-  delete headers.host;
-  delete headers.connection;
-  const answer = await request(`${emulator.url}${req.url}`, {
-    method: req.method as 'GET',
-    headers,
-    body: body.length > 0 ? body : undefined,
-  });
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(answer.headers))
-    if (typeof v === 'string' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
-  res.writeHead(answer.statusCode, out);
-  res.end(Buffer.from(await answer.body.arrayBuffer()));
+  if (puts === 'slow') await new Promise((r) => setTimeout(r, 400));
+  return false;
 }
 
 beforeAll(async () => {
   emulator = await startEmulator({ tenants: 40 });
   emulators.push(emulator);
   registerSecrets(emulator.client_secret, emulator.admin.password);
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      forward(req, res, Buffer.concat(chunks)).catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startEmulatorProxy(() => emulator.url, interceptPuts);
+  proxyUrl = proxy.url;
   dir = artifactDir('one-shot');
 });
 
 afterAll(async () => {
-  proxy.closeAllConnections();
-  await new Promise((r) => proxy.close(r));
+  await proxy.close();
   await Promise.all(emulators.map((e) => e.close()));
 });
 
