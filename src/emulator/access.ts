@@ -118,16 +118,19 @@ export function authenticate(ctx: Ctx, opts: { basic?: boolean } = {}): Principa
 }
 
 /** A tenant the caller may see: 403 when unknown or out of scope, 404 when deleted. */
+/** The API client a principal acts for, if any (it keeps access to tenants it created). */
+export const clientOf = (who: Principal) => (who.kind === 'client' ? who.clientId : undefined);
+
 export function visibleTenant(world: World, who: Principal, id: string): TenantRec {
   const t = world.tenants.get(id);
-  if (!t || !world.isVisible(who.tenantId, id)) throw accessDenied();
+  if (!t || !world.isVisible(who.tenantId, id, clientOf(who))) throw accessDenied();
   if (!isLive(t)) throw tenantNotFound(id);
   return t;
 }
 
 export function visibleUser(world: World, who: Principal, id: string): UserRec {
   const u = world.users.get(id);
-  if (!u || !world.isVisible(who.tenantId, u.tenant_id)) throw accessDenied();
+  if (!u || !world.isVisible(who.tenantId, u.tenant_id, clientOf(who))) throw accessDenied();
   return u;
 }
 

@@ -54,6 +54,7 @@ const TenantRecSchema = z.object({
   pricing_version: z.number().int().default(0),
   currency: NStr.default(null),
   enhanced_security: z.boolean().default(false),
+  creator_client: NStr.default(null),
   applications: z.array(Str).default([]),
   offering_items: z
     .array(

@@ -179,6 +179,7 @@ export function seedWorld(opts: SeedOptions): World {
       pricing_version: atMs,
       currency: null,
       enhanced_security: false,
+      creator_client: null,
       applications: [APP.platform],
       offering_items: [],
       created_at: at,

@@ -69,6 +69,9 @@ export interface TenantRec {
   pricing_version: number;
   currency: string | null;
   enhanced_security: boolean;
+  /** The API client that created the tenant: it keeps access even if ancestral access is
+   * denied (the partner tutorial provisions a self-service partner right after creating it). */
+  creator_client: string | null;
   /** Ids of the services (applications) enabled in the tenant. */
   applications: string[];
   /** The tenant's own offering items; changing them leaves `version` alone. */
@@ -333,12 +336,15 @@ export class World {
    * Whether `tenantId` lies at or below `scopeRootId` without crossing a tenant that denies
    * ancestral access. Walks the parent chain (the tree is shallow), never scans.
    */
-  isVisible(scopeRootId: string, tenantId: string): boolean {
+  isVisible(scopeRootId: string, tenantId: string, clientId?: string): boolean {
     let id: string | null = tenantId;
     for (let depth = 0; id !== null && depth < MAX_DEPTH; depth++) {
       if (id === scopeRootId) return true;
       const t = this.tenants.get(id);
-      if (!t?.ancestral_access) return false;
+      if (!t) return false;
+      if (!t.ancestral_access && (clientId === undefined || t.creator_client !== clientId)) {
+        return false;
+      }
       id = t.parent_id;
     }
     return false;

@@ -91,6 +91,7 @@ export function createTenant(ctx: Ctx): Reply {
     pricing_version: atMs,
     currency: null,
     enhanced_security: enhancedSecurity(body) ?? false,
+    creator_client: who.kind === 'client' ? who.clientId : null,
     applications: [APP.platform],
     offering_items: [],
     created_at: at,
