@@ -28,7 +28,7 @@ export function putTenantMfa(ctx: Ctx): Reply {
       'Folders inherit two-factor authentication from their parent partner or customer; change it there.',
     );
   }
-  assertUnlocked(who, t);
+  assertUnlocked(ctx.world, who, t);
   if (!enabled && t.kind === 'partner' && t.pricing_mode === 'production') {
     throw new HttpError(
       400,

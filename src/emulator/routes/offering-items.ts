@@ -103,7 +103,7 @@ export function putOfferingItems(ctx: Ctx): Reply {
       },
     );
   }
-  assertUnlocked(who, t);
+  assertUnlocked(ctx.world, who, t);
   const seed = ctx.world.meta.seed;
   const { next, answer, cascade } = applyItemsPut(ctx.world, t, body.offering_items, {
     checkUsage: body.check_usage === true,
@@ -173,7 +173,7 @@ export function putEdition(ctx: Ctx): Reply {
       code: PLATFORM_CODES.accessDenied,
     });
   }
-  assertUnlocked(who, t);
+  assertUnlocked(ctx.world, who, t);
   const { next, cascade } = switchEdition(ctx.world, t, appId, body.target_edition);
   ctx.world.commit({ tenants: [next, ...cascade] });
   const items = itemsOf(ctx, next, { editions: null }).filter((i) => i.application_id === appId);

@@ -36,7 +36,7 @@ export function putPricing(ctx: Ctx): Reply {
       code: PLATFORM_CODES.accessDenied,
     });
   }
-  assertUnlocked(who, t);
+  assertUnlocked(ctx.world, who, t);
   if (body.version !== t.pricing_version) throw versionMismatch(t.pricing_version, body.version);
   const mode = body.mode ?? t.pricing_mode;
   if (mode !== t.pricing_mode) {

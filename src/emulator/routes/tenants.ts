@@ -114,21 +114,20 @@ function enhancedSecurity(body: {
 function lockOwner(ctx: Ctx, who: Principal, ownerId: string | null | undefined): string {
   if (ownerId === undefined || ownerId === null) return who.tenantId;
   const id = ownerId.toLowerCase();
-  if (!ctx.world.tenants.has(id) || !ctx.world.isWithin(id, who.tenantId)) {
+  const above = ctx.world.tenants.has(id) && ctx.world.isWithin(id, who.tenantId);
+  if (!above && !ctx.world.isVisible(who.tenantId, id)) {
     throw badRequest(
-      'update_lock.owner_id: must be your own tenant or one above it',
+      'update_lock.owner_id: must be your own tenant, one above it or one you manage',
       'The lock owner is the tenant whose administrators may still change the locked tenant.',
     );
   }
   return id;
 }
 
-/** A locked tenant can be changed only by callers of the tenant that locked it. */
-export function assertUnlocked(who: Principal, t: TenantRec): void {
-  if (
-    t.update_lock.enabled &&
-    (t.update_lock.owner_id === null || t.update_lock.owner_id !== who.tenantId)
-  ) {
+/** A locked tenant can be changed only by callers of the tenant that locked it, or above it. */
+export function assertUnlocked(world: World, who: Principal, t: TenantRec): void {
+  const owner = t.update_lock.owner_id;
+  if (t.update_lock.enabled && (owner === null || !world.isWithin(who.tenantId, owner))) {
     throw locked();
   }
 }
@@ -146,7 +145,7 @@ export function updateTenant(ctx: Ctx): Reply {
   const body = readJson(ctx, TenantUpdateRequest);
   const { world } = ctx;
   const t = visibleTenant(world, who, ctx.params.id ?? '');
-  assertUnlocked(who, t);
+  assertUnlocked(world, who, t);
   if (body.version !== t.version) throw versionMismatch(t.version, body.version);
   if (body.name !== undefined && body.name.toLowerCase() !== t.name.toLowerCase()) {
     if (world.tenantIdByName(body.name) !== undefined) throw nameTaken(body.name);
@@ -261,7 +260,7 @@ export function deleteTenant(ctx: Ctx): Reply {
   if (t.id === who.tenantId) {
     throw forbidden('The tenant your credentials belong to cannot be deleted with them.');
   }
-  assertUnlocked(who, t);
+  assertUnlocked(ctx.world, who, t);
   if (version !== t.version) throw versionMismatch(t.version, version);
   if (t.enabled) {
     throw new HttpError(400, 'Only a disabled tenant can be deleted; disable it first.', {
