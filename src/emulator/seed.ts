@@ -117,13 +117,22 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+const HEX = '0123456789abcdef';
+const UUID_CODES = new Array<number>(36);
+
+/** A v4-shaped UUID from `rand`, built as one flat string (slices and concatenations would
+ * keep several small strings alive per id: at 100,000 tenants that is tens of megabytes). */
 export function seededUuid(rand: () => number): string {
-  const b = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) b[i] = Math.floor(rand() * 256);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = Buffer.from(b).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  let at = 0;
+  for (let i = 0; i < 16; i++) {
+    let b = Math.floor(rand() * 256);
+    if (i === 6) b = (b & 0x0f) | 0x40;
+    if (i === 8) b = (b & 0x3f) | 0x80;
+    if (i === 4 || i === 6 || i === 8 || i === 10) UUID_CODES[at++] = 45; // '-'
+    UUID_CODES[at++] = HEX.charCodeAt(b >> 4);
+    UUID_CODES[at++] = HEX.charCodeAt(b & 15);
+  }
+  return String.fromCharCode(...UUID_CODES);
 }
 
 const GIB = 1024 ** 3;
