@@ -2,7 +2,7 @@
 // with optimistic concurrency, delete (disabled only), children and users.
 import { randomUUID } from 'node:crypto';
 import { TenantCreateRequest, type TenantKind, TenantUpdateRequest } from '../../schemas/index.ts';
-import { authenticate, type Principal, visibleTenant } from '../access.ts';
+import { authenticate, clientOf, type Principal, visibleTenant } from '../access.ts';
 import { APP } from '../catalogue.ts';
 import { type Ctx, intParam, noContent, nowIso, ok, type Reply, readJson } from '../context.ts';
 import {
@@ -298,7 +298,7 @@ export function restoreTenant(ctx: Ctx): Reply {
   const who = authenticate(ctx);
   const { world } = ctx;
   const t = world.tenants.get(ctx.params.id ?? '');
-  if (!t || !world.isVisible(who.tenantId, t.id)) throw accessDenied();
+  if (!t || !world.isVisible(who.tenantId, t.id, clientOf(who))) throw accessDenied();
   if (t.deleted_at === null) throw badRequest('The tenant is not deleted.');
   const parent = t.parent_id === null ? undefined : world.tenants.get(t.parent_id);
   if (!parent || parent.deleted_at !== null) {
