@@ -444,50 +444,62 @@ export class PlatformClient {
     }
   }
 
-  /** One exchange: the body encoded, the authorization chosen, then sent with retries. */
-  async #exchange<T>(
+  /**
+   * One exchange: the body encoded, the authorization chosen, then sent with retries. Only a
+   * token that must be fetched first is awaited: the usual call takes no extra turn.
+   */
+  #exchange<T>(
     path: string,
     opts: RequestOptions<T>,
     state: CallState,
     signal: CallSignal,
   ): Promise<Exchange> {
     const { body, contentType } = encodeBody(opts, state);
-    const authorized = await this.#authorize(opts, contentType, state, signal);
-    return this.#send(path, opts, state, signal, body, contentType, authorized);
+    const send = (authorized: Authorized) =>
+      this.#send(path, opts, state, signal, body, contentType, authorized);
+    const ours = this.#needsToken(opts);
+    const fresh = ours ? this.#tokens?.fresh(this.#clock()) : undefined;
+    if (ours && fresh === undefined && this.#tokens) {
+      return this.#tokens
+        .get(signal)
+        .then((token) => send(this.#authorize(opts, contentType, state, ours, token)));
+    }
+    return send(this.#authorize(opts, contentType, state, ours, fresh));
   }
 
-  /** Authorization: ours (renewed as needed), the caller's own, Basic for a login, or none. */
-  async #authorize<T>(
+  /** Whether the call goes out with our token (ours by default, or the caller passed ours). */
+  #needsToken<T>(opts: RequestOptions<T>): boolean {
+    const userAuthorization = authorizationOf(opts.headers);
+    if (userAuthorization === undefined) return (opts.auth ?? 'bearer') === 'bearer';
+    const given = /^Bearer\s+(.+)$/i.exec(userAuthorization)?.[1];
+    return given !== undefined && this.#tokens?.isOurs(given) === true;
+  }
+
+  /** Authorization: ours (`token`, renewed as needed), the caller's own, Basic, or none. */
+  #authorize<T>(
     opts: RequestOptions<T>,
     contentType: string | undefined,
     state: CallState,
-    signal: CallSignal,
-  ): Promise<Authorized> {
+    ours: boolean,
+    current: IssuedToken | undefined,
+  ): Authorized {
     const auth = opts.auth ?? 'bearer';
     let managed = false;
     let token: IssuedToken | undefined;
     let headers: Record<string, string>;
-    let userAuthorization: string | undefined;
-    if (opts.headers) {
-      for (const key in opts.headers) {
-        if (key.toLowerCase() === 'authorization') userAuthorization = opts.headers[key];
-      }
-    }
+    const userAuthorization = authorizationOf(opts.headers);
     if (userAuthorization !== undefined) {
-      const given = /^Bearer\s+(.+)$/i.exec(userAuthorization)?.[1];
-      managed = given !== undefined && this.#tokens?.isOurs(given) === true;
       state.auth = userAuthorization.toLowerCase().startsWith('basic') ? 'basic' : 'bearer';
-    } else {
-      managed = auth === 'bearer';
     }
+    managed = ours;
     if (managed) {
-      if (!this.#tokens) {
+      if (!this.#tokens || current === undefined) {
         throw new UsageError(
           'This client has no credentials: log in first.',
           'Use .login, or connect() with credentials.',
         );
       }
-      token = this.#tokens.fresh(this.#clock()) ?? (await this.#tokens.get(signal));
+      token = current;
       headers = this.#bearerHeaders(token, contentType);
       state.auth = 'bearer';
     } else if (auth === 'none' || userAuthorization !== undefined) {
@@ -764,6 +776,17 @@ function encodeBody(
   state.contentType = contentType;
 
   return { body, contentType };
+}
+
+/** The caller's own Authorization header, whatever its spelling. */
+function authorizationOf(headers: Record<string, string> | undefined): string | undefined {
+  let found: string | undefined;
+  if (headers) {
+    for (const key in headers) {
+      if (key.toLowerCase() === 'authorization') found = headers[key];
+    }
+  }
+  return found;
 }
 
 /** The headers a call goes out with, whether the token is ours to renew, and which one. */
