@@ -484,14 +484,13 @@ export class PlatformClient {
     current: IssuedToken | undefined,
   ): Authorized {
     const auth = opts.auth ?? 'bearer';
-    let managed = false;
     let token: IssuedToken | undefined;
     let headers: Record<string, string>;
     const userAuthorization = authorizationOf(opts.headers);
     if (userAuthorization !== undefined) {
       state.auth = userAuthorization.toLowerCase().startsWith('basic') ? 'basic' : 'bearer';
     }
-    managed = ours;
+    const managed = ours;
     if (managed) {
       if (!this.#tokens || current === undefined) {
         throw new UsageError(
