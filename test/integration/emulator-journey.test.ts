@@ -2,15 +2,22 @@
 // offering items and quotas, editions, storages, pricing, tenants' and users' life, usage,
 // reports, scoped tokens and one-time-token sessions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import {
+  AccessPolicy,
   AccessPolicyList,
+  Application,
   ApplicationList,
   ErrorEnvelope,
+  Infra,
+  OfferingItem,
   OfferingItemList,
   Pricing,
   Report,
+  StoredReport,
   StoredReportList,
+  Usage,
   UsageBatch,
   UsageList,
   UserList,
@@ -951,6 +958,44 @@ describe('errors on every new route', () => {
       if (path !== '/infra') {
         refused(await call('GET', path.replace(c.id, ZERO).replace(u.id, ZERO)), 403, 1002);
       }
+    }
+  });
+});
+
+describe('what the emulator answers is exactly the schemas (loose for the client, strict here)', () => {
+  it('has no field the schemas do not name', async () => {
+    const c = await tenant('customer');
+    expect(
+      (await putItems(c.id, [{ name: 'workstations', quota: { value: 3, overage: 1 } }])).status,
+    ).toBe(200);
+    const u = await user(c.id);
+    const put = await call('PUT', `/users/${u.id}/access_policies`, {
+      json: {
+        items: [
+          { trustee_id: u.id, trustee_type: 'user', tenant_id: c.id, role_id: 'company_admin' },
+        ],
+      },
+    });
+    const report = await call('POST', '/reports', {
+      json: {
+        parameters: { tenant_id: c.id, level: 'itself', kind: 'usage_current' },
+        schedule: { type: 'once' },
+        result_action: 'save',
+      },
+    });
+    const strict: [z.ZodObject, unknown[]][] = [
+      [Application.strict(), (await call('GET', '/applications')).body.items],
+      [OfferingItem.strict(), await items(c.id)],
+      [Pricing.strict(), [(await call('GET', `/tenants/${c.id}/pricing`)).body]],
+      [Usage.strict(), (await call('GET', `/tenants/${c.id}/usages`)).body.items],
+      [AccessPolicy.strict(), put.body.items],
+      [Report.strict(), [report.body]],
+      [StoredReport.strict(), (await call('GET', `/reports/${report.body.id}/stored`)).body.items],
+      [Infra.strict(), (await call('GET', '/infra')).body.items],
+    ];
+    for (const [schema, values] of strict) {
+      expect(values.length).toBeGreaterThan(0);
+      for (const v of values) expect(schema.safeParse(v).error?.issues ?? []).toEqual([]);
     }
   });
 });
