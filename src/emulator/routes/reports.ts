@@ -37,6 +37,30 @@ const reportView = (r: ReportRec) => ({
 const storedStatus = (createdAt: string) =>
   Date.now() - Date.parse(createdAt) >= REPORT_READY_MS ? 'saved' : 'in_progress';
 
+/**
+ * A stored file is made once, when it is first asked for after it is saved, and kept: polling
+ * the list (which shows its size) and fetching it again cost nothing, and later changes of the
+ * usage do not rewrite a saved report. Kept in memory only: after a restart it is made again.
+ */
+const files = new WeakMap<World, Map<string, Buffer>>();
+function storedFile(
+  world: World,
+  r: ReportRec,
+  stored: { id: string; report_format: string },
+): Buffer {
+  let byId = files.get(world);
+  if (!byId) {
+    byId = new Map();
+    files.set(world, byId);
+  }
+  let file = byId.get(stored.id);
+  if (!file) {
+    file = render(world, r, stored.report_format);
+    byId.set(stored.id, file);
+  }
+  return file;
+}
+
 function visibleReport(ctx: Ctx, who: Principal): ReportRec {
   const r = ctx.world.reports.get(ctx.params.id ?? '');
   if (!r || !ctx.world.isVisible(who.tenantId, r.tenant_id)) throw accessDenied();
@@ -125,6 +149,7 @@ export function deleteReport(ctx: Ctx): Reply {
   const r = visibleReport(ctx, who);
   if (version !== r.version) throw versionMismatch(r.version, version);
   ctx.world.commit({ deleted_reports: [r.id] });
+  for (const s of r.stored) files.get(ctx.world)?.delete(s.id);
   return noContent();
 }
 
@@ -137,7 +162,7 @@ export function listStored(ctx: Ctx): Reply {
       return {
         id: s.id,
         report_format: s.report_format,
-        size: status === 'saved' ? render(ctx.world, r, s.report_format).length : null,
+        size: status === 'saved' ? storedFile(ctx.world, r, s).length : null,
         created_at: s.created_at,
         status,
       };
@@ -161,7 +186,7 @@ export function getStored(ctx: Ctx): Reply {
   if (storedStatus(s.created_at) !== 'saved') {
     throw conflict('The report is still being generated: poll GET /reports/{id}/stored.');
   }
-  const body = render(ctx.world, r, s.report_format);
+  const body = storedFile(ctx.world, r, s);
   const ext = s.report_format.startsWith('json')
     ? 'json'
     : s.report_format.startsWith('csv')
