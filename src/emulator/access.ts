@@ -122,8 +122,10 @@ export function authenticate(ctx: Ctx, opts: { basic?: boolean } = {}): Principa
 export const clientOf = (who: Principal) => (who.kind === 'client' ? who.clientId : undefined);
 
 export function visibleTenant(world: World, who: Principal, id: string): TenantRec {
-  const t = world.tenants.get(id);
-  if (!t || !world.isVisible(who.tenantId, id, clientOf(who))) throw accessDenied();
+  const t = world.tenantOrPersonal(id);
+  // A personal tenant not yet written is seen through its user's tenant.
+  const seenAs = t && !world.tenants.has(id) ? (t.parent_id ?? id) : id;
+  if (!t || !world.isVisible(who.tenantId, seenAs, clientOf(who))) throw accessDenied();
   if (!isLive(t)) throw tenantNotFound(id);
   return t;
 }

@@ -59,9 +59,11 @@ export function tenantItems(world: World, t: TenantRec): { def: ItemDef; rec: Of
   const parent = parentOf(world, t);
   const own = new Map(t.offering_items.map((r) => [recKey(r), r]));
   const offered = parent ? [...enabledItems(parent).values()] : [];
+  // A personal tenant has everything its user's tenant has on; only quotas are its own.
+  const byDefault = t.owner_id === null ? 0 : 1;
   return offered.map((p) => ({
     def: defOf(p.name),
-    rec: own.get(recKey(p)) ?? offRec(p.name, p.infra_id, 0),
+    rec: own.get(recKey(p)) ?? offRec(p.name, p.infra_id, byDefault),
   }));
 }
 
@@ -159,6 +161,12 @@ export function applyItemsPut(
     }
     const key = itemKey(def.name, infraId);
     const status = sent.status ?? 1;
+    if (t.owner_id !== null && status === 0) {
+      throw new HttpError(400, "Offering items of a user's personal tenant cannot be turned off.", {
+        code: CODES.businessRules,
+        info: 'Set quotas only; switch items on or off in the tenant of the user.',
+      });
+    }
     const parentRec = offered.get(key);
     if (status === 1 && !parentRec)
       throw notAvailable(def.type === 'infra' ? `${def.name} on storage ${infraId}` : def.name);

@@ -181,6 +181,8 @@ export class World {
   readonly #usersByTenant = new Map<string, Set<string>>();
   readonly #tokens = new Map<string, string[]>();
   readonly search = new PrefixIndex();
+  /** Personal tenant id -> user id, built the first time one is looked up. */
+  #personal: Map<string, string> | null = null;
   /** Set by persistence: called with each change before it is applied; a throw aborts it. */
   journal: ((change: Change) => void) | null = null;
   /** Not durable on purpose: it changes on every token and is informational. */
@@ -224,6 +226,16 @@ export class World {
     const old = this.tenants.get(t.id);
     this.tenants.set(t.id, t);
     const live = isLive(t);
+    // A user's personal tenant: in the tree (for items and cascades), not in names or search.
+    if (t.owner_id !== null) {
+      if (!old && t.parent_id !== null) {
+        const siblings = this.#children.get(t.parent_id) ?? [];
+        if (siblings.length === 0) this.#children.set(t.parent_id, siblings);
+        this.#position.set(t.id, siblings.length);
+        siblings.push(t.id);
+      }
+      return;
+    }
     const key = t.name.toLowerCase();
     if (!old) {
       if (t.parent_id !== null) {
@@ -268,6 +280,7 @@ export class World {
 
   #putUser(u: UserRec): void {
     const old = this.users.get(u.id);
+    if (u.personal_tenant_id !== null) this.#personal?.set(u.personal_tenant_id, u.id);
     if (old) {
       this.#logins.delete(old.login.toLowerCase());
       this.#usersByTenant.get(old.tenant_id)?.delete(u.id);
@@ -300,6 +313,46 @@ export class World {
   }
 
   // ---- queries -------------------------------------------------------------------------
+
+  /**
+   * A tenant by id, or a user's personal tenant not yet written: then a unit below the user's
+   * tenant, owned by the user, made up from the user (it becomes a record on its first change).
+   */
+  tenantOrPersonal(id: string): TenantRec | undefined {
+    const t = this.tenants.get(id);
+    if (t) return t;
+    if (!this.#personal) {
+      this.#personal = new Map();
+      for (const u of this.users.values()) {
+        if (u.personal_tenant_id !== null) this.#personal.set(u.personal_tenant_id, u.id);
+      }
+    }
+    const userId = this.#personal.get(id);
+    const u = userId === undefined ? undefined : this.users.get(userId);
+    const home = u ? this.tenants.get(u.tenant_id) : undefined;
+    if (!u || !home || u.personal_tenant_id !== id) return undefined;
+    return {
+      ...home,
+      id,
+      version: 1,
+      name: u.login,
+      kind: 'unit',
+      parent_id: home.id,
+      ancestral_access: true,
+      customer_id: null,
+      internal_tag: null,
+      contact: {},
+      owner_id: u.id,
+      update_lock: { enabled: false, owner_id: null },
+      mfa_status: 'disabled',
+      creator_client: null,
+      applications: home.applications,
+      offering_items: [],
+      created_at: u.created_at,
+      updated_at: u.created_at,
+      deleted_at: null,
+    };
+  }
 
   /** Current search tokens of a live tenant or existing user (to re-check a candidate). */
   tokensOf(id: string): readonly string[] | undefined {

@@ -117,6 +117,7 @@ describe.skipIf(missing !== null)(
         warnings: [],
         switched_editions: ['pck_per_gigabyte'],
         switched_names: ['pg_base_storage', 'pg_base_vms'],
+        personal_quota: [107374182400],
       });
     });
 

@@ -687,6 +687,42 @@ describe("users' life", () => {
     );
   });
 
+  it("a customer user's personal tenant: a hidden unit whose quotas (only) can be set", async () => {
+    const c = await tenant('customer');
+    expect((await putItems(c.id, [{ name: 'workstations' }, { name: 'servers' }])).status).toBe(
+      200,
+    );
+    const u = await user(c.id);
+    const pid = u.personal_tenant_id;
+    const personal = await call('GET', `/tenants/${pid}`);
+    expect(personal.body).toMatchObject({ id: pid, kind: 'unit', parent_id: c.id, owner_id: u.id });
+    const before = await items(pid, '');
+    expect(before.map((i) => [i.name, i.status])).toEqual([
+      ['workstations', 1],
+      ['servers', 1],
+    ]);
+    const quota = await putItems(pid, [{ name: 'workstations', quota: { value: 2, overage: 0 } }]);
+    expect(quota.body.items[0].quota).toMatchObject({ value: 2, overage: 0 });
+    refused(await putItems(pid, [{ name: 'servers', status: 0 }]), 400, 1027);
+    refused(
+      await call('PUT', `/tenants/${pid}`, { json: { version: 1, name: 'x y z' } }),
+      400,
+      1027,
+    );
+    expect((await call('GET', `/tenants/${c.id}/children`)).body.items).toEqual([]);
+    expect((await call('GET', `/tenants/${c.id}`)).body.has_children).toBe(false);
+    // The customer turning servers off turns them off for the user too.
+    expect((await putItems(c.id, [{ name: 'servers', status: 0 }])).status).toBe(200);
+    expect((await items(pid, '')).map((i) => i.name)).toEqual(['workstations']);
+    expect(
+      (await call('PUT', `/users/${u.id}`, { json: { version: 1, enabled: false } })).status,
+    ).toBe(200);
+    expect((await call('DELETE', `/users/${u.id}?version=2`)).status).toBe(204);
+    refused(await call('GET', `/tenants/${pid}`), 404, 1005);
+    const partnerUser = await user(emu.tenant_id);
+    expect(partnerUser.personal_tenant_id).toBeNull();
+  });
+
   it('activation: only an API client, only users of sub-tenants', async () => {
     const own = await user(emu.tenant_id);
     refused(await call('POST', `/users/${own.id}/send-activation-email`, { json: {} }), 403, 1002);

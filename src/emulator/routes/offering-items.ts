@@ -17,7 +17,7 @@ import {
 import { isUuid } from '../router.ts';
 import { usageValue } from '../usage.ts';
 import type { TenantRec } from '../world.ts';
-import { assertUnlocked } from './tenants.ts';
+import { assertNotPersonal, assertUnlocked } from './tenants.ts';
 
 function filterOf(ctx: Ctx): ItemFilter {
   const edition = ctx.query.get('edition');
@@ -168,6 +168,7 @@ export function putEdition(ctx: Ctx): Reply {
   const t = visibleTenant(ctx.world, who, ctx.params.id ?? '');
   const appId = body.application_id.toLowerCase();
   editionTarget(appId, body.target_edition);
+  assertNotPersonal(t);
   if (t.id === who.tenantId) {
     throw new HttpError(403, "Your own tenant's edition is set by its parent's administrators.", {
       code: PLATFORM_CODES.accessDenied,

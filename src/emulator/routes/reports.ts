@@ -232,7 +232,7 @@ interface Row {
 function tenantsOf(world: World, top: TenantRec, level: string): TenantRec[] {
   const below = world
     .liveSubtree(top)
-    .filter((t) => t.id !== top.id && world.isVisible(top.id, t.id));
+    .filter((t) => t.id !== top.id && t.owner_id === null && world.isVisible(top.id, t.id));
   const pick =
     level === 'itself'
       ? [top]

@@ -6,6 +6,7 @@ import { type Ctx, noContent, ok, type Reply, uuidList } from '../context.ts';
 import { HttpError, PLATFORM_CODES, routeNotFound } from '../errors.ts';
 import { appsOf, cascadeOff, parentOf } from '../offering.ts';
 import type { TenantRec } from '../world.ts';
+import { assertNotPersonal } from './tenants.ts';
 
 const appView = (a: ApplicationDef) => ({
   id: a.id,
@@ -47,6 +48,7 @@ function bindingTarget(ctx: Ctx): { t: TenantRec; appId: string } {
   const appId = ctx.params.app ?? '';
   if (!APP_BY_ID.has(appId)) throw routeNotFound(ctx.path);
   const t = visibleTenant(ctx.world, who, ctx.params.tenant ?? '');
+  assertNotPersonal(t);
   if (t.id === who.tenantId) {
     throw new HttpError(
       403,

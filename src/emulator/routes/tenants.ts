@@ -124,6 +124,16 @@ function lockOwner(ctx: Ctx, who: Principal, ownerId: string | null | undefined)
   return id;
 }
 
+/** A user's personal tenant: only the quotas of its offering items can change. */
+export function assertNotPersonal(t: TenantRec): void {
+  if (t.owner_id !== null) {
+    throw new HttpError(400, "This is a user's personal tenant: only its quotas can change.", {
+      code: PLATFORM_CODES.businessRules,
+      info: 'PUT /tenants/{id}/offering_items with quota values, without status.',
+    });
+  }
+}
+
 /** A locked tenant can be changed only by callers of the tenant that locked it, or above it. */
 export function assertUnlocked(world: World, who: Principal, t: TenantRec): void {
   const owner = t.update_lock.owner_id;
@@ -145,6 +155,7 @@ export function updateTenant(ctx: Ctx): Reply {
   const body = readJson(ctx, TenantUpdateRequest);
   const { world } = ctx;
   const t = visibleTenant(world, who, ctx.params.id ?? '');
+  assertNotPersonal(t);
   assertUnlocked(world, who, t);
   if (body.version !== t.version) throw versionMismatch(t.version, body.version);
   if (body.name !== undefined && body.name.toLowerCase() !== t.name.toLowerCase()) {
@@ -260,6 +271,7 @@ export function deleteTenant(ctx: Ctx): Reply {
   if (t.id === who.tenantId) {
     throw forbidden('The tenant your credentials belong to cannot be deleted with them.');
   }
+  assertNotPersonal(t);
   assertUnlocked(ctx.world, who, t);
   if (version !== t.version) throw versionMismatch(t.version, version);
   if (t.enabled) {
@@ -323,10 +335,11 @@ export function restoreTenant(ctx: Ctx): Reply {
   return noContent();
 }
 
-/** A child the caller may see in listings: live, and not hiding from its ancestors. */
+/** A child the caller may see in listings: live, not hiding from its ancestors, and not a
+ * user's personal tenant. */
 const listable = (world: World, id: string): TenantRec | undefined => {
   const t = world.tenants.get(id);
-  return t && isLive(t) && t.ancestral_access ? t : undefined;
+  return t && isLive(t) && t.ancestral_access && t.owner_id === null ? t : undefined;
 };
 
 function* childrenFrom(world: World, parentId: string, start: number): Generator<TenantRec> {

@@ -208,7 +208,16 @@ export function deleteUser(ctx: Ctx): Reply {
       info: 'PUT /users/{id} with {"enabled": false, "version": N}, then DELETE.',
     });
   }
-  ctx.world.commit({ deleted_users: [u.id] });
+  // A personal tenant that was written goes with its user.
+  const personal = u.personal_tenant_id ? ctx.world.tenants.get(u.personal_tenant_id) : undefined;
+  const at = nowIso();
+  ctx.world.commit({
+    deleted_users: [u.id],
+    tenants:
+      personal && personal.deleted_at === null
+        ? [{ ...personal, deleted_at: at, updated_at: at }]
+        : [],
+  });
   return noContent();
 }
 
