@@ -679,6 +679,13 @@ describe("users' life", () => {
       }),
       400,
     );
+    // A role applies in the user's tenant or below, never above it.
+    refused(
+      await call('PUT', `/users/${u.id}/access_policies`, {
+        json: { items: [policy('partner_admin', emu.tenant_id)] },
+      }),
+      400,
+    );
     refused(
       await call('PUT', `/users/${u.id}/access_policies`, {
         json: { items: [{ ...policy('company_admin', c.id), trustee_id: ZERO }] },

@@ -284,8 +284,8 @@ export function putAccessPolicies(ctx: Ctx): Reply {
     const personal = tenantId === u.personal_tenant_id;
     if (!personal) {
       const t = visibleTenant(world, who, tenantId);
-      if (!world.isWithin(t.id, u.tenant_id) || !isLive(t)) {
-        throw badRequest(`items.${i}.tenant_id: a role applies in the user's tenant or above it`);
+      if (!world.isWithin(u.tenant_id, t.id) || !isLive(t)) {
+        throw badRequest(`items.${i}.tenant_id: a role applies in the user's tenant or below it`);
       }
       if (!kinds.includes(t.kind)) {
         throw new HttpError(400, `The role ${p.role_id} does not fit a ${t.kind} tenant.`, {
