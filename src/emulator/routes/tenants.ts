@@ -325,6 +325,8 @@ export function restoreTenant(ctx: Ctx): Reply {
     }
   }
   for (const x of back) {
+    // Personal tenants have no name of their own in the tree (they are named as the login).
+    if (x.owner_id !== null) continue;
     const holder = world.tenantIdByName(x.name);
     if (holder !== undefined && holder !== x.id) throw nameTaken(x.name);
   }
