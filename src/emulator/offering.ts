@@ -3,7 +3,6 @@
 // parent has. Root offers the whole catalogue; every other tenant offers what it has enabled.
 import type { OfferingItem, OfferingItemPut } from '../schemas/index.ts';
 import {
-  APP,
   APP_BY_ID,
   APPLICATIONS,
   DEFAULT_INFRA,
@@ -12,20 +11,11 @@ import {
   type ItemDef,
   infrasFor,
 } from './catalogue.ts';
-import { badRequest, HttpError } from './errors.ts';
+import { badRequest, HttpError, PLATFORM_CODES } from './errors.ts';
 import type { OfferingItemRec, TenantRec, World } from './world.ts';
 
 export const itemKey = (name: string, infraId: string | null) => `${name}|${infraId ?? ''}`;
 const recKey = (r: OfferingItemRec) => itemKey(r.name, r.infra_id);
-
-export const CODES = {
-  notAvailable: '1021',
-  hardQuota: '1022',
-  dependency: '1023',
-  infraConflict: '1015',
-  cannotEnableService: '1026',
-  businessRules: '1027',
-} as const;
 
 /** Every item of the catalogue, once per storage for infra items: what root offers. */
 const ROOT_ITEMS: OfferingItemRec[] = ITEMS.flatMap((def) =>
@@ -117,7 +107,7 @@ export const nextVersion = (old: number) => Math.max(Date.now(), old + 1);
 
 const notAvailable = (what: string) =>
   new HttpError(400, `Offering item ${what} is not available for this tenant.`, {
-    code: CODES.notAvailable,
+    code: PLATFORM_CODES.itemNotAvailable,
     info: 'A tenant can only get the offering items its parent tenant has enabled.',
   });
 
@@ -163,7 +153,7 @@ export function applyItemsPut(
     const status = sent.status ?? 1;
     if (t.owner_id !== null && status === 0) {
       throw new HttpError(400, "Offering items of a user's personal tenant cannot be turned off.", {
-        code: CODES.businessRules,
+        code: PLATFORM_CODES.businessRules,
         info: 'Set quotas only; switch items on or off in the tenant of the user.',
       });
     }
@@ -206,7 +196,7 @@ export function applyItemsPut(
           400,
           `The quota of ${def.name} exceeds the parent tenant's hard quota.`,
           {
-            code: CODES.hardQuota,
+            code: PLATFORM_CODES.hardQuota,
             info: `The parent allows at most ${parentHard}; the request asks ${hard}.`,
           },
         );
@@ -215,7 +205,7 @@ export function applyItemsPut(
         const used = opts.usage(t, next);
         if (used > hard) {
           throw new HttpError(400, `The usage of ${def.name} is above the new hard quota.`, {
-            code: CODES.hardQuota,
+            code: PLATFORM_CODES.hardQuota,
             info: `Current usage is ${used}; the request allows ${hard}.`,
           });
         }
@@ -259,7 +249,7 @@ function checkRules(t: TenantRec, list: OfferingItemRec[]): void {
     for (const [app, set] of storages) {
       if (set.size > 1) {
         throw new HttpError(400, 'A customer tenant can use only one storage per service.', {
-          code: CODES.infraConflict,
+          code: PLATFORM_CODES.infraConflict,
           info: `${APP_BY_ID.get(app)?.name ?? app}: storages ${[...set].join(', ')} were asked for.`,
         });
       }
@@ -270,7 +260,7 @@ function checkRules(t: TenantRec, list: OfferingItemRec[]): void {
     for (const needed of defOf(r.name).requires ?? []) {
       if (!usages.has(needed)) {
         throw new HttpError(400, `Offering item ${r.name} needs a ${needed} item enabled too.`, {
-          code: CODES.dependency,
+          code: PLATFORM_CODES.itemDependency,
           info: `Enable a Cyber Protection ${needed} item in the same request or before.`,
         });
       }
@@ -307,7 +297,7 @@ export function cascadeOff(
   return changed;
 }
 
-/** Which services have editions, and the items of one edition a tenant could switch to. */
+/** The editions of a service (empty for services without editions). */
 export function editionsOf(appId: string): string[] {
   return APP_BY_ID.get(appId)?.editions ?? [];
 }
@@ -393,4 +383,3 @@ export function seededItems(
 
 /** Everything the catalogue has, on every storage, switched on without limits. */
 export const allItemsOn = (): OfferingItemRec[] => ROOT_ITEMS.map((r) => ({ ...r }));
-export { APP };
