@@ -947,6 +947,23 @@ describe('tokens and sessions', () => {
     ).toBe(204);
     refused(await call('GET', '/users/me', { token: null, headers: { Cookie: cookie } }), 401);
     refused(await call('POST', '/idp/ott', { json: { purpose: 'user_login' } }), 400);
+    // A `verify` token does not log in; users below a tenant closed to its ancestors are out of
+    // reach, as unknown ones.
+    const verify = await call('POST', '/idp/ott', { json: { purpose: 'verify', user_id: u.id } });
+    refused(
+      await call('POST', '/idp/ott/login', { token: null, json: { ott: verify.body.ott } }),
+      400,
+    );
+    const hidden = [...emu.world.tenants.values()].find(
+      (t) => !t.ancestral_access && t.kind === 'customer',
+    );
+    const hiddenUser = [...emu.world.users.values()].find((x) => x.tenant_id === hidden?.id);
+    expect(hiddenUser, 'a seeded user below the hidden customer').toBeDefined();
+    refused(
+      await call('POST', '/idp/ott', { json: { purpose: 'user_login', user_id: hiddenUser?.id } }),
+      403,
+      1002,
+    );
     refused(
       await call('POST', '/idp/ott', { json: { purpose: 'user_login', login: 'nobody.here' } }),
       403,
