@@ -1,6 +1,7 @@
 // `node --import tsx scripts/bench-emulator.ts`: the emulator's throughput and latency on
-// PUT /tenants/{id}/mfa/status next to a bare node:http server answering the same route with a
-// fixed body, /search latency and memory with 100,000 tenants. Servers run in child processes
+// PUT /tenants/{id}/mfa/status, PUT /tenants/{id}/offering_items and GET /tenants/{id}/usages,
+// each next to a bare node:http server answering the same route with a fixed body, /search
+// latency, and memory with 100,000 customers and their offering items (per tenant). Servers run in child processes
 // so the load generator does not share their event loop. Loopback only, bounded in time.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -29,6 +30,22 @@ const FIXED = JSON.stringify({
   users_count: 1,
   update_allowed: true,
 });
+/** What the bare server answers on the offering-items and usage routes: the emulator's size. */
+const FIXED_ITEMS = JSON.stringify({
+  items: [
+    {
+      application_id: '6e6d758d-8e74-3ae3-ac84-50eb0dff12eb',
+      name: 'workstations',
+      edition: 'standard',
+      usage_name: 'workstations',
+      type: 'count',
+      measurement_unit: 'quantity',
+      locked: false,
+      status: 1,
+      quota: { value: 10, overage: 2, version: 1_700_000_000_000 },
+    },
+  ],
+});
 
 // ---- children -------------------------------------------------------------------------------
 
@@ -44,6 +61,13 @@ async function emulatorChild(): Promise<void> {
       t.kind === 'customer' && !t.update_lock.enabled && emu.world.isVisible(emu.tenant_id, t.id),
   );
   const target = customers[Math.floor(customers.length / 2)];
+  // The customer the offering-item and usage runs use: one of the partner's own, with items.
+  const itemsTarget = customers.find(
+    (t, i) =>
+      i > customers.length / 3 && t.parent_id === emu.tenant_id && t.offering_items.length > 0,
+  );
+  let items = 0;
+  for (const t of emu.world.tenants.values()) items += t.offering_items.length;
   const names = customers
     .filter((_, i) => i % Math.ceil(customers.length / 500) === 0)
     .map((t) => t.name);
@@ -55,6 +79,8 @@ async function emulatorChild(): Promise<void> {
       client_secret: emu.client_secret,
       tenant_id: emu.tenant_id,
       target: target?.id,
+      itemsTarget: itemsTarget?.id,
+      items,
       names,
       seedMs,
       tenants: emu.world.tenants.size,
@@ -69,12 +95,19 @@ function bareChild(): void {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      if (req.method === 'PUT' && /^\/api\/2\/tenants\/[^/]+\/mfa\/status$/.test(req.url ?? '')) {
+      const url = req.url ?? '';
+      const fixed =
+        req.method === 'PUT' && /^\/api\/2\/tenants\/[^/]+\/mfa\/status$/.test(url)
+          ? FIXED
+          : /^\/api\/2\/tenants\/[^/]+\/(offering_items|usages)$/.test(url)
+            ? FIXED_ITEMS
+            : null;
+      if (fixed !== null) {
         res.writeHead(200, {
           'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(FIXED),
+          'Content-Length': Buffer.byteLength(fixed),
         });
-        res.end(FIXED);
+        res.end(fixed);
       } else {
         res.writeHead(404).end();
       }
@@ -92,6 +125,8 @@ interface EmulatorInfo {
   client_secret: string;
   tenant_id: string;
   target: string;
+  itemsTarget: string;
+  items: number;
   names: string[];
   seedMs: number;
   tenants: number;
@@ -120,7 +155,31 @@ function spawnChild(kind: string): Promise<{ child: ChildProcess; info: Record<s
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 
-async function load(baseUrl: string, path: string, headers: Record<string, string>) {
+/** One load run's requests: method and the body of the i-th request. */
+interface Shape {
+  method: 'GET' | 'PUT';
+  body: (i: number) => string | undefined;
+}
+const MFA_SHAPE: Shape = {
+  method: 'PUT',
+  body: (i) => (i % 2 === 0 ? '{"enabled": true}' : '{"enabled": false}'),
+};
+/** A soft quota that changes on every request (no quota.version: not checked then). */
+const ITEMS_SHAPE: Shape = {
+  method: 'PUT',
+  body: (i) =>
+    JSON.stringify({
+      offering_items: [{ name: 'workstations', quota: { value: 10 + (i % 50), overage: 2 } }],
+    }),
+};
+const USAGE_SHAPE: Shape = { method: 'GET', body: () => undefined };
+
+async function load(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  shape: Shape = MFA_SHAPE,
+) {
   const url = new URL(baseUrl);
   const pool = new Pool(url.origin, { connections: CONCURRENCY });
   const latencies: number[] = [];
@@ -132,9 +191,9 @@ async function load(baseUrl: string, path: string, headers: Record<string, strin
       const t0 = performance.now();
       const res = await pool.request({
         path: `${url.pathname}${path}`,
-        method: 'PUT',
+        method: shape.method,
         headers,
-        body: i++ % 2 === 0 ? '{"enabled": true}' : '{"enabled": false}',
+        body: shape.body(i++),
       });
       await res.body.text();
       latencies.push(performance.now() - t0);
@@ -194,6 +253,12 @@ async function main(): Promise<void> {
 
     const emuLoad = await load(info.base_url, path, headers);
     const bareLoad = await load(String(bare.info.base_url), path, headers);
+    const itemsPath = `/tenants/${info.itemsTarget}/offering_items`;
+    const emuItems = await load(info.base_url, itemsPath, headers, ITEMS_SHAPE);
+    const bareItems = await load(String(bare.info.base_url), itemsPath, headers, ITEMS_SHAPE);
+    const usagePath = `/tenants/${info.itemsTarget}/usages`;
+    const emuUsage = await load(info.base_url, usagePath, headers, USAGE_SHAPE);
+    const bareUsage = await load(String(bare.info.base_url), usagePath, headers, USAGE_SHAPE);
 
     const names = info.names.slice(0, QUERIES);
     const exact = await searchLatency(info.base_url, info.tenant_id, token, names);
@@ -208,21 +273,21 @@ async function main(): Promise<void> {
 
     const ms = (x: number) => `${x.toFixed(2)} ms`;
     const mb = (x: number) => `${(x / 1024 / 1024).toFixed(0)} MiB`;
+    const kb = (x: number) => `${(x / 1024).toFixed(1)} KiB`;
+    const loadRow = (label: string, r: Awaited<ReturnType<typeof load>>) => [
+      label,
+      `${r.rps.toFixed(0)} req/s`,
+      ms(r.p50),
+      ms(r.p99),
+      `${r.requests} req, ${r.errors} non-200`,
+    ];
     const rows = [
-      [
-        'PUT mfa/status, emulator',
-        `${emuLoad.rps.toFixed(0)} req/s`,
-        ms(emuLoad.p50),
-        ms(emuLoad.p99),
-        `${emuLoad.requests} req, ${emuLoad.errors} non-200`,
-      ],
-      [
-        'PUT mfa/status, bare node:http',
-        `${bareLoad.rps.toFixed(0)} req/s`,
-        ms(bareLoad.p50),
-        ms(bareLoad.p99),
-        `${bareLoad.requests} req, ${bareLoad.errors} non-200`,
-      ],
+      loadRow('PUT mfa/status, emulator', emuLoad),
+      loadRow('PUT mfa/status, bare node:http', bareLoad),
+      loadRow('PUT offering_items, emulator', emuItems),
+      loadRow('PUT offering_items, bare node:http', bareItems),
+      loadRow('GET usages, emulator', emuUsage),
+      loadRow('GET usages, bare node:http', bareUsage),
       [
         'GET /search, exact names',
         '',
@@ -252,6 +317,7 @@ async function main(): Promise<void> {
       '| --- | --- | --- | --- | --- |',
       ...rows.map((r) => `| ${r.join(' | ')} |`),
       `| emulator memory after seeding (GC'd) | | | | RSS ${mb(info.rss)}, heap ${mb(info.heapUsed)}, seeded in ${(info.seedMs / 1000).toFixed(1)} s |`,
+      `| memory per tenant | | | | ${kb(info.heapUsed / info.tenants)} heap, ${kb(info.rss / info.tenants)} RSS per tenant (${info.tenants} tenants, ${info.users} users, ${info.items} offering items) |`,
       '',
       `Command: node --import tsx scripts/bench-emulator.ts --tenants ${TENANTS} --duration ${DURATION_MS / 1000} --concurrency ${CONCURRENCY}`,
     ];

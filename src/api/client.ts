@@ -8,23 +8,34 @@ import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import { ErrorEnvelope, OAuthError, TokenResponse } from '../schemas/index.ts';
-import { decodeBody } from './decode-body.ts';
+import { CallDeadline, CallSignal, nextTurn, onDeadline, untilAborted } from './call-signal.ts';
+import type { CallState } from './call-state.ts';
 import {
   ApiError,
-  AuthError,
   CancelledError,
   NotJsonError,
-  ResponseTooLargeError,
   SchemaError,
   TenantShellError,
   TimeoutError,
   UsageError,
 } from './errors.ts';
 import { explain } from './explain.ts';
+import { mergeHeaders } from './headers.ts';
 import { networkError, plainHttpToTls } from './network-error.ts';
+import { authError } from './oauth-error.ts';
 import { acquirePool, type PoolLease } from './pool.ts';
 import { collectSecrets, maskAuthorization, maskSecret, Redactor, redactBody } from './redact.ts';
-import type { CallAuth, CallListener, CallRecord } from './request-log.ts';
+import {
+  contentTypeOf,
+  type Exchange,
+  flatHeaders,
+  NOT_JSON,
+  parseText,
+  RawResponse,
+  readBody,
+  safeBody,
+} from './reply.ts';
+import type { CallListener, CallRecord } from './request-log.ts';
 import {
   backoffDelay,
   isDroppedConnection,
@@ -46,6 +57,7 @@ import {
 import { API_PATH, normaliseDataCenterUrl } from './url.ts';
 import { describeIssues } from './validate.ts';
 
+export { RawResponse } from './reply.ts';
 export type { Credentials } from './token.ts';
 
 function readVersion(): string {
@@ -125,129 +137,10 @@ export interface ClientStats {
   connections: number;
 }
 
-const NOT_JSON: unique symbol = Symbol('not json');
 const EMPTY_OPTIONS: RequestOptions = Object.freeze({});
 const TOKEN_PATH = `${API_PATH}/idp/token`;
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
-
-class CallDeadline extends Error {}
-
-/**
- * The abort signal of one call, in the shape undici accepts (`addEventListener` or `on`).
- * An AbortController is an EventTarget, and passing one to undici costs several microseconds a
- * call (measured: about 10% of a warm loopback request); this costs next to nothing.
- */
-class CallSignal {
-  aborted = false;
-  reason: unknown = undefined;
-  #listeners: Array<() => void> | undefined;
-
-  addEventListener(_type: 'abort', listener: () => void): void {
-    if (this.#listeners === undefined) this.#listeners = [listener];
-    else this.#listeners.push(listener);
-  }
-
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    const list = this.#listeners;
-    if (list === undefined) return;
-    const i = list.indexOf(listener);
-    if (i >= 0) list.splice(i, 1);
-  }
-
-  on(type: 'abort', listener: () => void): this {
-    this.addEventListener(type, listener);
-    return this;
-  }
-
-  once(type: 'abort', listener: () => void): this {
-    this.addEventListener(type, listener);
-    return this;
-  }
-
-  removeListener(type: 'abort', listener: () => void): this {
-    this.removeEventListener(type, listener);
-    return this;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const list = this.#listeners;
-    this.#listeners = undefined;
-    if (list) for (const listener of list) listener();
-  }
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * The dispatcher's answer, or the signal's reason as soon as it aborts. undici honours the
- * signal once a connection is up, but a request still waiting for its connection (a TLS
- * handshake that never completes) stays until the connect timeout, 10 s: Ctrl+C must not.
- */
-function untilAborted(
-  pending: Promise<Dispatcher.ResponseData>,
-  signal: CallSignal,
-): Promise<Dispatcher.ResponseData> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      // Whatever comes later is not read: free its connection.
-      pending.then(
-        (late) => late.body.destroy(),
-        () => undefined,
-      );
-    };
-    signal.addEventListener('abort', onAbort);
-    pending.then(
-      (res) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(res);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function onDeadline(signal: CallSignal): void {
-  signal.abort(new CallDeadline('deadline'));
-}
-
-function parseText(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return NOT_JSON;
-  }
-}
-
-interface Exchange {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-  token: IssuedToken | undefined;
-}
-
-interface CallState {
-  method: string;
-  path: string;
-  tries: number;
-  retries: number;
-  auth: CallAuth;
-  requestBody: unknown;
-  contentType: string | undefined;
-  responseBody: unknown;
-  startedAt: number;
-  emitted: boolean;
-}
 
 /** `{ Authorization: 'Bearer <token>' }` that spreads with the real value but prints masked. */
 export class AuthHeader {
@@ -267,60 +160,6 @@ export class AuthHeader {
 
   toString(): string {
     return maskAuthorization(this.Authorization);
-  }
-}
-
-/** The tutorial's `response`: no throw on 4xx/5xx. `parse()` throws what request() would. */
-export class RawResponse<T = unknown> {
-  readonly method: string;
-  readonly url: string;
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly text: string;
-  readonly #parse: (parsed: unknown) => T;
-  #json: unknown = NOT_JSON;
-  #parsed = false;
-
-  constructor(method: string, url: string, exchange: Exchange, parse: (parsed: unknown) => T) {
-    this.method = method;
-    this.url = url;
-    this.status = exchange.status;
-    this.headers = exchange.headers;
-    this.text = exchange.text;
-    this.#parse = parse;
-  }
-
-  /** The Python requests spelling, as on the seed page. */
-  get status_code(): number {
-    return this.status;
-  }
-
-  get ok(): boolean {
-    return this.status >= 200 && this.status < 300;
-  }
-
-  /** The body as JSON (parsed once). Throws SyntaxError on a body that is not JSON. */
-  json(): unknown {
-    if (!this.#parsed) {
-      this.#json = parseText(this.text);
-      this.#parsed = true;
-    }
-    if (this.#json === NOT_JSON)
-      throw new SyntaxError(`The body is not JSON: ${this.text.slice(0, 80)}`);
-    return this.#json;
-  }
-
-  /** Validated body, or the error request() would have thrown (ApiError, SchemaError, ...). */
-  parse(): T {
-    if (!this.#parsed) {
-      this.#json = parseText(this.text);
-      this.#parsed = true;
-    }
-    return this.#parse(this.#json);
-  }
-
-  [inspect.custom](): string {
-    return `<Response [${this.status}]>`;
   }
 }
 
@@ -614,55 +453,61 @@ export class PlatformClient {
     }
   }
 
-  async #exchange<T>(
+  /**
+   * One exchange: the body encoded, the authorization chosen, then sent with retries. Only a
+   * token that must be fetched first is awaited: the usual call takes no extra turn.
+   */
+  #exchange<T>(
     path: string,
     opts: RequestOptions<T>,
     state: CallState,
     signal: CallSignal,
   ): Promise<Exchange> {
-    const method = state.method;
-    let body: string | Uint8Array | undefined;
-    let contentType: string | undefined;
-    if (opts.json !== undefined) {
-      body = JSON.stringify(opts.json);
-      contentType = JSON_TYPE;
-      state.requestBody = opts.json;
-    } else if (opts.form !== undefined) {
-      body = new URLSearchParams(opts.form).toString();
-      contentType = FORM;
-      state.requestBody = redactBody(opts.form);
-    } else if (opts.body !== undefined || opts.text !== undefined) {
-      body = opts.body ?? opts.text;
-      state.requestBody = typeof body === 'string' ? body : `<${body?.byteLength} bytes>`;
+    const { body, contentType } = encodeBody(opts, state);
+    const send = (authorized: Authorized) =>
+      this.#send(path, opts, state, signal, body, contentType, authorized);
+    const ours = this.#needsToken(opts);
+    const fresh = ours ? this.#tokens?.fresh(this.#clock()) : undefined;
+    if (ours && fresh === undefined && this.#tokens) {
+      return this.#tokens
+        .get(signal)
+        .then((token) => send(this.#authorize(opts, contentType, state, ours, token)));
     }
-    state.contentType = contentType;
+    return send(this.#authorize(opts, contentType, state, ours, fresh));
+  }
 
-    // Authorization: ours (renewed as needed), the caller's own, Basic for a login, or none.
+  /** Whether the call goes out with our token (ours by default, or the caller passed ours). */
+  #needsToken<T>(opts: RequestOptions<T>): boolean {
+    const userAuthorization = authorizationOf(opts.headers);
+    if (userAuthorization === undefined) return (opts.auth ?? 'bearer') === 'bearer';
+    const given = /^Bearer\s+(.+)$/i.exec(userAuthorization)?.[1];
+    return given !== undefined && this.#tokens?.isOurs(given) === true;
+  }
+
+  /** Authorization: ours (`token`, renewed as needed), the caller's own, Basic, or none. */
+  #authorize<T>(
+    opts: RequestOptions<T>,
+    contentType: string | undefined,
+    state: CallState,
+    ours: boolean,
+    current: IssuedToken | undefined,
+  ): Authorized {
     const auth = opts.auth ?? 'bearer';
-    let managed = false;
     let token: IssuedToken | undefined;
     let headers: Record<string, string>;
-    let userAuthorization: string | undefined;
-    if (opts.headers) {
-      for (const key in opts.headers) {
-        if (key.toLowerCase() === 'authorization') userAuthorization = opts.headers[key];
-      }
-    }
+    const userAuthorization = authorizationOf(opts.headers);
     if (userAuthorization !== undefined) {
-      const given = /^Bearer\s+(.+)$/i.exec(userAuthorization)?.[1];
-      managed = given !== undefined && this.#tokens?.isOurs(given) === true;
       state.auth = userAuthorization.toLowerCase().startsWith('basic') ? 'basic' : 'bearer';
-    } else {
-      managed = auth === 'bearer';
     }
+    const managed = ours;
     if (managed) {
-      if (!this.#tokens) {
+      if (!this.#tokens || current === undefined) {
         throw new UsageError(
           'This client has no credentials: log in first.',
           'Use .login, or connect() with credentials.',
         );
       }
-      token = this.#tokens.fresh(this.#clock()) ?? (await this.#tokens.get(signal));
+      token = current;
       headers = this.#bearerHeaders(token, contentType);
       state.auth = 'bearer';
     } else if (auth === 'none' || userAuthorization !== undefined) {
@@ -685,6 +530,22 @@ export class PlatformClient {
     }
     if (opts.headers) headers = mergeHeaders(headers, opts.headers, managed);
 
+    return { headers, managed, token };
+  }
+
+  /** Sends, repeating what is safe to repeat (dropped connections, 429/503, one 401 renewal). */
+  async #send<T>(
+    path: string,
+    opts: RequestOptions<T>,
+    state: CallState,
+    signal: CallSignal,
+    body: string | Uint8Array | undefined,
+    contentType: string | undefined,
+    authorized: Authorized,
+  ): Promise<Exchange> {
+    const method = state.method;
+    let { headers, token } = authorized;
+    const { managed } = authorized;
     const policy = this.#retry;
     const repeatable = opts.idempotent ?? isRepeatableMethod(method);
     let waited = 0;
@@ -920,6 +781,51 @@ export class PlatformClient {
   }
 }
 
+/**
+ * The request body and its Content-Type from the options (JSON, form or as given), with what
+ * the call record keeps of it (form fields redacted).
+ */
+function encodeBody(
+  opts: RequestOptions<unknown>,
+  state: CallState,
+): { body: string | Uint8Array | undefined; contentType: string | undefined } {
+  let body: string | Uint8Array | undefined;
+  let contentType: string | undefined;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    contentType = JSON_TYPE;
+    state.requestBody = opts.json;
+  } else if (opts.form !== undefined) {
+    body = new URLSearchParams(opts.form).toString();
+    contentType = FORM;
+    state.requestBody = redactBody(opts.form);
+  } else if (opts.body !== undefined || opts.text !== undefined) {
+    body = opts.body ?? opts.text;
+    state.requestBody = typeof body === 'string' ? body : `<${body?.byteLength} bytes>`;
+  }
+  state.contentType = contentType;
+
+  return { body, contentType };
+}
+
+/** The caller's own Authorization header, whatever its spelling. */
+function authorizationOf(headers: Record<string, string> | undefined): string | undefined {
+  let found: string | undefined;
+  if (headers) {
+    for (const key in headers) {
+      if (key.toLowerCase() === 'authorization') found = headers[key];
+    }
+  }
+  return found;
+}
+
+/** The headers a call goes out with, whether the token is ours to renew, and which one. */
+interface Authorized {
+  headers: Record<string, string>;
+  managed: boolean;
+  token: IssuedToken | undefined;
+}
+
 function positive(
   value: number | undefined,
   fallback: number,
@@ -932,136 +838,10 @@ function positive(
   return value;
 }
 
-/**
- * The reply's text, refusing more than `limit` bytes: a declared length over the limit is refused
- * before reading; a body without one (chunked) is counted as it comes. Either way the connection
- * is dropped rather than drained.
- */
-async function readBody(
-  res: Dispatcher.ResponseData,
-  limit: number,
-  method: string,
-  path: string,
-): Promise<string> {
-  const declared = res.headers['content-length'];
-  const encoding = String(res.headers['content-encoding'] ?? '')
-    .trim()
-    .toLowerCase();
-  const encoded = encoding !== '' && encoding !== 'identity';
-  if (typeof declared === 'string' && !encoded) {
-    if (Number(declared) > limit) {
-      res.body.destroy();
-      throw new ResponseTooLargeError(method, path, res.statusCode, limit);
-    }
-    // undici stops at the declared length: the body cannot grow past it.
-    return res.body.text();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      res.body.destroy();
-      throw new ResponseTooLargeError(method, path, res.statusCode, limit);
-    }
-    chunks.push(chunk);
-  }
-  const bytes = Buffer.concat(chunks);
-  return (
-    encoded ? decodeBody(bytes, encoding, limit, method, path, res.statusCode) : bytes
-  ).toString('utf8');
-}
-
-function mergeHeaders(
-  base: Record<string, string>,
-  extra: Record<string, string>,
-  keepOurAuthorization: boolean,
-): Record<string, string> {
-  const out = { ...base };
-  for (const key in extra) {
-    const lower = key.toLowerCase();
-    if (lower === 'authorization' && keepOurAuthorization) continue;
-    const value = extra[key];
-    if (value !== undefined) out[lower] = value;
-  }
-  return out;
-}
-
-function contentTypeOf(exchange: Exchange): string | undefined {
-  return exchange.headers['content-type'];
-}
-
-/** undici's headers, as is when no header repeats (the usual case: no copy), else joined. */
-function flatHeaders(
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, string> {
-  for (const key in headers) {
-    if (typeof headers[key] !== 'string') {
-      const out: Record<string, string> = {};
-      for (const k in headers) {
-        const v = headers[k];
-        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-      }
-      return out;
-    }
-  }
-  return headers as Record<string, string>;
-}
-
-function safeBody(text: string, sensitive: boolean): unknown {
-  const parsed = parseText(text);
-  if (parsed === NOT_JSON) return text;
-  return sensitive ? redactBody(parsed) : parsed;
-}
-
 function safeOrigin(url: string): string {
   try {
     return new URL(url).origin;
   } catch {
     return 'another host';
   }
-}
-
-const OAUTH_HINTS: Record<string, [string, string]> = {
-  invalid_client: [
-    'the client id or secret is wrong',
-    'Check the client id and secret; an API client exists only in the data center where it was created, so check the URL too.',
-  ],
-  invalid_grant: [
-    'the login, password or 2FA code is wrong',
-    'Check the login and password; a user with 2FA on also needs a fresh totp_code. API clients avoid this.',
-  ],
-  unauthorized_client: [
-    'this client may not use this grant type',
-    'Use an API client (client_credentials) created in the portal or with createApiClient.',
-  ],
-  unsupported_grant_type: [
-    'the grant type is not supported',
-    'Use client_credentials or password.',
-  ],
-  invalid_request: [
-    'the token request is malformed',
-    'Report this: the client sent a request the platform did not accept.',
-  ],
-  invalid_scope: ['the requested scope is not allowed', 'Ask without a scope.'],
-};
-
-function authError(
-  status: number,
-  code: string,
-  description: string | undefined,
-  host: string,
-): AuthError {
-  const [what, hint] = OAUTH_HINTS[code] ?? [
-    'the token endpoint refused to issue a token',
-    'Check the credentials and the data center URL.',
-  ];
-  const said = description ? ` (${description.replace(/\s+/g, ' ').slice(0, 200)})` : '';
-  return new AuthError(
-    status,
-    code,
-    description,
-    `Login to ${host} failed: ${code}: ${what}${said}.`,
-    hint,
-  );
 }

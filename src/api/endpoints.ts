@@ -17,47 +17,13 @@ import {
   TenantUpdateRequest,
   User,
   UserCreateRequest,
-  Uuid,
 } from '../schemas/index.ts';
+import { bool, checked, shown, uuid } from './args.ts';
 import { type ClientOptions, PlatformClient, type RawResponse } from './client.ts';
 import { UsageError } from './errors.ts';
-import { formatPath } from './validate.ts';
 
 /** `GET /tenants?uuids=` takes up to 100 ids per call by convention. */
 export const UUIDS_PER_CALL = 100;
-
-function uuid(helper: string, what: string, value: unknown): string {
-  if (typeof value === 'string' && Uuid.safeParse(value).success) return value.toLowerCase();
-  throw new UsageError(
-    `${helper} expects ${what} as a UUID like 'ede9f834-70b3-476c-83d9-736f9f8c7dae', not ${shown(value)}.`,
-  );
-}
-
-function shown(value: unknown): string {
-  if (typeof value === 'string')
-    return value === '' ? 'an empty string' : `'${value.slice(0, 60)}'`;
-  if (value === undefined || value === null) return String(value);
-  return typeof value === 'object'
-    ? Array.isArray(value)
-      ? 'an array'
-      : 'an object'
-    : String(value);
-}
-
-function checked<S extends z.ZodType>(helper: string, schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue ? formatPath(issue.path) : '';
-  throw new UsageError(
-    `${helper}: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid argument'}.`,
-  );
-}
-
-function bool(helper: string, value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  throw new UsageError(`${helper} expects enabled to be true or false, not ${shown(value)}.`);
-}
 
 // --- Calls with an administrator's login (HTTP Basic) -------------------------------------
 

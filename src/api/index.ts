@@ -1,4 +1,6 @@
 // The client of the platform's account-management API: import from here.
+
+export * as calls from './calls/index.ts';
 export * from './client.ts';
 export * as endpoints from './endpoints.ts';
 export * from './errors.ts';

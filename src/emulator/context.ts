@@ -25,8 +25,11 @@ export interface Ctx {
 
 export interface Reply {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
-  headers?: Record<string, string>;
+  /** Sent as is, with its own Content-Type in `headers` (a report file). */
+  raw?: Buffer;
+  headers?: Record<string, string | string[]>;
 }
 
 export type Handler = (ctx: Ctx) => Reply;
@@ -87,3 +90,30 @@ export function intParam(
 export const nowIso = () => new Date().toISOString();
 
 export { HttpError };
+
+/** A comma-separated list of UUIDs from the query: required, at most `max`. */
+export function uuidList(ctx: Ctx, name: string, max = 100): string[] {
+  const raw = ctx.query.get(name);
+  if (raw === null || raw.trim() === '')
+    throw badRequest(`${name}: required (comma-separated ids)`);
+  const ids = [...new Set(raw.split(',').map((s) => s.trim().toLowerCase()))];
+  const bad = ids.find((id) => !UUID.test(id));
+  if (bad !== undefined)
+    throw badRequest(`${name}: ${JSON.stringify(bad.slice(0, 60))} is not a UUID`);
+  if (ids.length > max) throw badRequest(`${name}: at most ${max} ids per call`);
+  return ids;
+}
+
+/** A comma-separated list of words from the query, or undefined when absent. */
+export function wordSet(ctx: Ctx, name: string): Set<string> | undefined {
+  const raw = ctx.query.get(name);
+  if (raw === null || raw.trim() === '') return undefined;
+  return new Set(
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -10,8 +10,20 @@ export const PLATFORM_CODES = {
   nameConflict: '1004',
   tenantNotFound: '1005',
   deleteEnabled: '1006',
+  moveUnderChild: '1007',
+  moveWithinCustomer: '1008',
   tenantLocked: '1012',
+  moveUnderDisabled: '1013',
+  moveItemsMissing: '1014',
+  infraConflict: '1015',
+  userDisabled: '1018',
+  itemNotAvailable: '1021',
+  hardQuota: '1022',
+  itemDependency: '1023',
+  cannotEnableService: '1026',
   businessRules: '1027',
+  lockOwnerMissing: '1032',
+  invalidLogin: '1033',
 } as const;
 
 const DOMAIN = 'PlatformAccountServer';

@@ -84,7 +84,26 @@ const TenantRecSchema = z.object({
   owner_id: NStr,
   update_lock: z.object({ enabled: z.boolean(), owner_id: NStr }),
   mfa_status: z.enum(['enabled', 'disabled', 'disable_in_progress']),
-  pricing_mode: z.enum(['trial', 'production']),
+  pricing_mode: z.enum(['trial', 'production', 'suspended']),
+  // Fields added with the onboarding journey: defaults keep older state files loading.
+  production_start_date: NStr.default(null),
+  pricing_version: z.number().int().default(0),
+  currency: NStr.default(null),
+  enhanced_security: z.boolean().default(false),
+  creator_client: NStr.default(null),
+  applications: z.array(Str).default([]),
+  offering_items: z
+    .array(
+      z.object({
+        name: Str,
+        infra_id: NStr,
+        status: z.union([z.literal(0), z.literal(1)]),
+        value: z.number().nullable(),
+        overage: z.number().nullable(),
+        version: z.number(),
+      }),
+    )
+    .default([]),
   created_at: Str,
   updated_at: Str,
   deleted_at: NStr,
@@ -94,7 +113,7 @@ const UserRecSchema = z.object({
   version: z.number().int(),
   login: Str,
   tenant_id: Str,
-  personal_tenant_id: Str,
+  personal_tenant_id: NStr,
   enabled: z.boolean(),
   activated: z.boolean(),
   contact: z.record(Str, z.unknown()),
@@ -104,6 +123,32 @@ const UserRecSchema = z.object({
   password: z.object({ salt: Str, hash: Str }).nullable(),
   totp_secret: NStr,
   totp_setup: z.boolean(),
+  roles: z
+    .array(
+      z.object({
+        id: Str,
+        issuer_id: Str,
+        tenant_id: Str,
+        role_id: Str,
+        version: z.number().int(),
+      }),
+    )
+    .default([]),
+  language: Str.default('en'),
+  notifications: z.array(Str).default([]),
+  business_types: z.array(Str).default([]),
+});
+const ReportRecSchema = z.object({
+  id: Str,
+  version: z.number().int(),
+  tenant_id: Str,
+  parameters: z.record(Str, z.unknown()),
+  schedule: z.object({ type: z.enum(['once', 'monthly']), enabled: z.boolean() }),
+  result_action: z.enum(['save', 'send']),
+  recipients: z.array(Str),
+  generation_date: Str,
+  created_at: Str,
+  stored: z.array(z.object({ id: Str, report_format: Str, created_at: Str })),
 });
 const ClientRecSchema = z.object({
   client_id: Str,
@@ -118,8 +163,10 @@ const ChangeSchema = z.object({
   tenants: z.array(TenantRecSchema).optional(),
   users: z.array(UserRecSchema).optional(),
   clients: z.array(ClientRecSchema).optional(),
+  reports: z.array(ReportRecSchema).optional(),
   deleted_users: z.array(Str).optional(),
   deleted_clients: z.array(Str).optional(),
+  deleted_reports: z.array(Str).optional(),
 });
 const SnapshotSchema = z.object({
   format: z.literal(FORMAT),
@@ -139,6 +186,7 @@ const SnapshotSchema = z.object({
   tenants: z.array(TenantRecSchema),
   users: z.array(UserRecSchema),
   clients: z.array(ClientRecSchema),
+  reports: z.array(ReportRecSchema).default([]),
 });
 const JournalLine = z.object({ seq: z.number().int().positive(), change: ChangeSchema });
 
@@ -202,7 +250,12 @@ export class StateStore {
       throw new StateFileError(this.file, 'not valid JSON');
     }
     const world = new World(data.meta);
-    world.load({ tenants: data.tenants, users: data.users, clients: data.clients });
+    world.load({
+      tenants: data.tenants,
+      users: data.users,
+      clients: data.clients,
+      reports: data.reports,
+    });
     this.#seq = data.seq;
     this.#replay(world);
     return world;

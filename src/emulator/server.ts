@@ -152,7 +152,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function send(res: ServerResponse, reply: Reply | HttpError | OAuthHttpError): void {
   if (res.headersSent || res.destroyed) return;
   const status = reply.status;
-  const headers: Record<string, string | number> = { ...(reply.headers ?? {}) };
+  const headers: Record<string, string | number | string[]> = { ...(reply.headers ?? {}) };
+  if (!(reply instanceof Error) && reply.raw !== undefined) {
+    headers['Content-Length'] = reply.raw.length;
+    res.writeHead(status, headers);
+    res.end(reply.raw);
+    return;
+  }
   const body = reply instanceof Error ? reply.body() : reply.body;
   if (body === undefined) {
     res.writeHead(status, headers);

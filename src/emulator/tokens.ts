@@ -6,7 +6,9 @@ export interface TokenClaims {
   /** client_id for client_credentials, user id for the password grant. */
   sub: string;
   sub_type: 'client' | 'user';
+  /** The tenant the token acts in: its client's or user's, or the jwt-bearer scope. */
   tenant_id: string;
+  scope?: string;
   iat: number;
   exp: number;
   jti: string;

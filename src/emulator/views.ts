@@ -1,6 +1,6 @@
 // What the API shows of the records: computed fields added, secrets left out.
-import type { Tenant, User } from '../schemas/index.ts';
-import type { TenantRec, UserRec, World } from './world.ts';
+import type { AccessPolicy, Tenant, User } from '../schemas/index.ts';
+import type { RoleRec, TenantRec, UserRec, World } from './world.ts';
 
 export function tenantView(world: World, t: TenantRec): Tenant {
   return {
@@ -39,5 +39,17 @@ export function userView(u: UserRec): User {
     contact: u.contact,
     mfa_status: u.mfa_status,
     created_at: u.created_at,
+  };
+}
+
+export function policyView(u: UserRec, r: RoleRec): AccessPolicy {
+  return {
+    id: r.id,
+    issuer_id: r.issuer_id,
+    trustee_id: u.id,
+    trustee_type: 'user',
+    tenant_id: r.tenant_id,
+    role_id: r.role_id,
+    version: r.version,
   };
 }

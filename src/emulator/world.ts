@@ -11,6 +11,41 @@ import { PrefixIndex, tokenize } from './search-index.ts';
 
 export type ContactRec = Record<string, unknown>;
 
+/** A tenant's own state of one offering item (the catalogue holds the rest of its fields). */
+export interface OfferingItemRec {
+  name: string;
+  infra_id: string | null;
+  status: 0 | 1;
+  /** Soft quota; null = no limit. */
+  value: number | null;
+  /** Hard quota above the soft one; null = none. */
+  overage: number | null;
+  /** Millisecond timestamp of the last quota change; 0 = never set. */
+  version: number;
+}
+
+export interface RoleRec {
+  id: string;
+  issuer_id: string;
+  tenant_id: string;
+  role_id: string;
+  version: number;
+}
+
+export interface ReportRec {
+  id: string;
+  version: number;
+  /** The tenant the report is about (`parameters.tenant_id`). */
+  tenant_id: string;
+  parameters: Record<string, unknown>;
+  schedule: { type: 'once' | 'monthly'; enabled: boolean };
+  result_action: 'save' | 'send';
+  recipients: string[];
+  generation_date: string;
+  created_at: string;
+  stored: { id: string; report_format: string; created_at: string }[];
+}
+
 export interface TenantRec {
   id: string;
   version: number;
@@ -27,7 +62,20 @@ export interface TenantRec {
   update_lock: { enabled: boolean; owner_id: string | null };
   /** Meaningful on partners, customers and root; folders and units show their owner's. */
   mfa_status: TenantMfaStatus;
-  pricing_mode: 'trial' | 'production';
+  pricing_mode: 'trial' | 'production' | 'suspended';
+  /** In trial the planned switch date; afterwards when it happened. No zone, as the platform. */
+  production_start_date: string | null;
+  /** The pricing object's own version: a millisecond timestamp. */
+  pricing_version: number;
+  currency: string | null;
+  enhanced_security: boolean;
+  /** The API client that created the tenant: it keeps access even if ancestral access is
+   * denied (the partner tutorial provisions a self-service partner right after creating it). */
+  creator_client: string | null;
+  /** Ids of the services (applications) enabled in the tenant. */
+  applications: string[];
+  /** The tenant's own offering items; changing them leaves `version` alone. */
+  offering_items: OfferingItemRec[];
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
@@ -38,7 +86,8 @@ export interface UserRec {
   version: number;
   login: string;
   tenant_id: string;
-  personal_tenant_id: string;
+  /** Users of customers (and their units) have one; users of partners and folders do not. */
+  personal_tenant_id: string | null;
   enabled: boolean;
   activated: boolean;
   contact: ContactRec;
@@ -50,6 +99,10 @@ export interface UserRec {
   /** base32 TOTP secret; `totp_setup` says whether the user finished enrolling it. */
   totp_secret: string | null;
   totp_setup: boolean;
+  roles: RoleRec[];
+  language: string;
+  notifications: string[];
+  business_types: string[];
 }
 
 export interface ClientRec {
@@ -81,8 +134,10 @@ export interface Change {
   tenants?: TenantRec[];
   users?: UserRec[];
   clients?: ClientRec[];
+  reports?: ReportRec[];
   deleted_users?: string[];
   deleted_clients?: string[];
+  deleted_reports?: string[];
 }
 
 /** Kinds that hold their own 2FA setting; folders and units inherit from the nearest one. */
@@ -113,6 +168,10 @@ export class World {
   readonly tenants = new Map<string, TenantRec>();
   readonly users = new Map<string, UserRec>();
   readonly clients = new Map<string, ClientRec>();
+  readonly reports = new Map<string, ReportRec>();
+  /** One-time tokens and the sessions they open: not durable on purpose (short-lived). */
+  readonly otts = new Map<string, { user_id: string; purpose: string; expires: number }>();
+  readonly sessions = new Map<string, { user_id: string; expires: number }>();
   /** Children in creation order, deleted ones included, so positions never shift (paging). */
   readonly #children = new Map<string, string[]>();
   readonly #position = new Map<string, number>();
@@ -122,6 +181,8 @@ export class World {
   readonly #usersByTenant = new Map<string, Set<string>>();
   readonly #tokens = new Map<string, string[]>();
   readonly search = new PrefixIndex();
+  /** Personal tenant id -> user id, built the first time one is looked up. */
+  #personal: Map<string, string> | null = null;
   /** Set by persistence: called with each change before it is applied; a throw aborts it. */
   journal: ((change: Change) => void) | null = null;
   /** Not durable on purpose: it changes on every token and is informational. */
@@ -155,14 +216,26 @@ export class World {
     for (const t of change.tenants ?? []) this.#putTenant(t);
     for (const u of change.users ?? []) this.#putUser(u);
     for (const c of change.clients ?? []) this.clients.set(c.client_id, c);
+    for (const r of change.reports ?? []) this.reports.set(r.id, r);
     for (const id of change.deleted_users ?? []) this.#deleteUser(id);
     for (const id of change.deleted_clients ?? []) this.clients.delete(id);
+    for (const id of change.deleted_reports ?? []) this.reports.delete(id);
   }
 
   #putTenant(t: TenantRec): void {
     const old = this.tenants.get(t.id);
     this.tenants.set(t.id, t);
     const live = isLive(t);
+    // A user's personal tenant: in the tree (for items and cascades), not in names or search.
+    if (t.owner_id !== null) {
+      if (!old && t.parent_id !== null) {
+        const siblings = this.#children.get(t.parent_id) ?? [];
+        if (siblings.length === 0) this.#children.set(t.parent_id, siblings);
+        this.#position.set(t.id, siblings.length);
+        siblings.push(t.id);
+      }
+      return;
+    }
     const key = t.name.toLowerCase();
     if (!old) {
       if (t.parent_id !== null) {
@@ -175,7 +248,13 @@ export class World {
     } else {
       const oldKey = old.name.toLowerCase();
       if (isLive(old) && this.#names.get(oldKey) === t.id) this.#names.delete(oldKey);
-      if (t.parent_id !== null && isLive(old) !== live) this.#bumpLive(t.parent_id, live ? 1 : -1);
+      if (old.parent_id !== t.parent_id && old.parent_id !== null && t.parent_id !== null) {
+        this.#reparent(old, t.parent_id);
+        if (isLive(old)) this.#bumpLive(old.parent_id, -1);
+        if (live) this.#bumpLive(t.parent_id, 1);
+      } else if (t.parent_id !== null && isLive(old) !== live) {
+        this.#bumpLive(t.parent_id, live ? 1 : -1);
+      }
     }
     if (live) {
       this.#names.set(key, t.id);
@@ -184,12 +263,24 @@ export class World {
     }
   }
 
+  /** A move: the old slot keeps an empty id (positions of paging cursors never shift). */
+  #reparent(old: TenantRec, newParentId: string): void {
+    const from = this.#children.get(old.parent_id as string);
+    const at = this.#position.get(old.id);
+    if (from && at !== undefined && from[at] === old.id) from[at] = '';
+    const siblings = this.#children.get(newParentId) ?? [];
+    if (siblings.length === 0) this.#children.set(newParentId, siblings);
+    this.#position.set(old.id, siblings.length);
+    siblings.push(old.id);
+  }
+
   #bumpLive(parentId: string, delta: number): void {
     this.#liveChildren.set(parentId, (this.#liveChildren.get(parentId) ?? 0) + delta);
   }
 
   #putUser(u: UserRec): void {
     const old = this.users.get(u.id);
+    if (u.personal_tenant_id !== null) this.#personal?.set(u.personal_tenant_id, u.id);
     if (old) {
       this.#logins.delete(old.login.toLowerCase());
       this.#usersByTenant.get(old.tenant_id)?.delete(u.id);
@@ -223,6 +314,46 @@ export class World {
 
   // ---- queries -------------------------------------------------------------------------
 
+  /**
+   * A tenant by id, or a user's personal tenant not yet written: then a unit below the user's
+   * tenant, owned by the user, made up from the user (it becomes a record on its first change).
+   */
+  tenantOrPersonal(id: string): TenantRec | undefined {
+    const t = this.tenants.get(id);
+    if (t) return t;
+    if (!this.#personal) {
+      this.#personal = new Map();
+      for (const u of this.users.values()) {
+        if (u.personal_tenant_id !== null) this.#personal.set(u.personal_tenant_id, u.id);
+      }
+    }
+    const userId = this.#personal.get(id);
+    const u = userId === undefined ? undefined : this.users.get(userId);
+    const home = u ? this.tenants.get(u.tenant_id) : undefined;
+    if (!u || !home || u.personal_tenant_id !== id) return undefined;
+    return {
+      ...home,
+      id,
+      version: 1,
+      name: u.login,
+      kind: 'unit',
+      parent_id: home.id,
+      ancestral_access: true,
+      customer_id: null,
+      internal_tag: null,
+      contact: {},
+      owner_id: u.id,
+      update_lock: { enabled: false, owner_id: null },
+      mfa_status: 'disabled',
+      creator_client: null,
+      applications: home.applications,
+      offering_items: [],
+      created_at: u.created_at,
+      updated_at: u.created_at,
+      deleted_at: null,
+    };
+  }
+
   /** Current search tokens of a live tenant or existing user (to re-check a candidate). */
   tokensOf(id: string): readonly string[] | undefined {
     return this.#tokens.get(id);
@@ -236,7 +367,7 @@ export class World {
     return this.#logins.get(login.toLowerCase());
   }
 
-  /** Ids of all children (deleted ones too) in creation order. */
+  /** Ids of all children (deleted ones too) in creation order; '' where one moved away. */
   childIds(id: string): readonly string[] {
     return this.#children.get(id) ?? [];
   }
@@ -258,12 +389,15 @@ export class World {
    * Whether `tenantId` lies at or below `scopeRootId` without crossing a tenant that denies
    * ancestral access. Walks the parent chain (the tree is shallow), never scans.
    */
-  isVisible(scopeRootId: string, tenantId: string): boolean {
+  isVisible(scopeRootId: string, tenantId: string, clientId?: string): boolean {
     let id: string | null = tenantId;
     for (let depth = 0; id !== null && depth < MAX_DEPTH; depth++) {
       if (id === scopeRootId) return true;
       const t = this.tenants.get(id);
-      if (!t?.ancestral_access) return false;
+      if (!t) return false;
+      if (!t.ancestral_access && (clientId === undefined || t.creator_client !== clientId)) {
+        return false;
+      }
       id = t.parent_id;
     }
     return false;
@@ -339,12 +473,53 @@ export class World {
     return u.totp_setup ? 'enabled' : 'setup_required';
   }
 
-  snapshot(): { meta: WorldMeta; tenants: TenantRec[]; users: UserRec[]; clients: ClientRec[] } {
+  /** Whether `id` is `ancestorId` or lies below it (any access flags). */
+  isWithin(ancestorId: string, id: string): boolean {
+    let cur: string | null = id;
+    for (let depth = 0; cur !== null && depth < MAX_DEPTH; depth++) {
+      if (cur === ancestorId) return true;
+      cur = this.tenants.get(cur)?.parent_id ?? null;
+    }
+    return false;
+  }
+
+  /** A tenant is suspended when it or one of its ancestors is disabled. */
+  isSuspended(tenantId: string): boolean {
+    let cur: string | null = tenantId;
+    for (let depth = 0; cur !== null && depth < MAX_DEPTH; depth++) {
+      const t = this.tenants.get(cur);
+      if (!t) return true;
+      if (!t.enabled) return true;
+      cur = t.parent_id;
+    }
+    return false;
+  }
+
+  /** The live subtree of `top`, `top` first (breadth first). */
+  liveSubtree(top: TenantRec): TenantRec[] {
+    const out = [top];
+    for (let i = 0; i < out.length; i++) {
+      for (const id of this.childIds((out[i] as TenantRec).id)) {
+        const child = id === '' ? undefined : this.tenants.get(id);
+        if (child && isLive(child) && child.parent_id === (out[i] as TenantRec).id) out.push(child);
+      }
+    }
+    return out;
+  }
+
+  snapshot(): {
+    meta: WorldMeta;
+    tenants: TenantRec[];
+    users: UserRec[];
+    clients: ClientRec[];
+    reports: ReportRec[];
+  } {
     return {
       meta: this.meta,
       tenants: [...this.tenants.values()],
       users: [...this.users.values()],
       clients: [...this.clients.values()],
+      reports: [...this.reports.values()],
     };
   }
 }

@@ -52,3 +52,31 @@ export const ClientInfo = z.looseObject({
   last_access_at: z.string().nullish(),
 });
 export type ClientInfo = z.infer<typeof ClientInfo>;
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const TENANT_SCOPE_PREFIX = 'urn:acronis.com:tenant-id:';
+
+/** Form fields of the jwt-bearer grant: a token narrowed to one tenant of the caller's. */
+export const JwtBearerForm = z.object({
+  grant_type: z.literal(JWT_BEARER),
+  assertion: z.string().min(1),
+  scope: z.string().startsWith(TENANT_SCOPE_PREFIX),
+});
+
+/** `POST /idp/ott`: a one-time token to log in as a user. */
+export const OttRequest = z
+  .strictObject({
+    purpose: z.enum(['user_login', 'verify']),
+    login: z.string().min(1).max(255).optional(),
+    user_id: Uuid.optional(),
+    external_id: z.string().min(1).max(255).optional(),
+    audit_data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((b) => [b.login, b.user_id, b.external_id].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of login, user_id, external_id',
+    path: ['login'],
+  });
+export type OttRequest = z.infer<typeof OttRequest>;
+export const OttReply = z.looseObject({ ott: z.string().min(1) });
+export type OttReply = z.infer<typeof OttReply>;
+export const OttLoginRequest = z.strictObject({ ott: z.string().min(1).max(4096) });

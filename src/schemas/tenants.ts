@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { collection, Paging, Uuid } from './common.ts';
+import { LooseBool, LooseInt } from './loose.ts';
 
 export const TenantKind = z.enum(['root', 'partner', 'folder', 'customer', 'unit']);
 export type TenantKind = z.infer<typeof TenantKind>;
@@ -35,7 +36,8 @@ export const Tenant = z.looseObject({
   owner_id: Uuid.nullish(),
   update_lock: z.looseObject({ enabled: z.boolean(), owner_id: Uuid.nullish() }).nullish(),
   mfa_status: TenantMfaStatus.optional(),
-  pricing_mode: z.enum(['trial', 'production']).nullish(),
+  pricing_mode: z.enum(['trial', 'production', 'suspended']).nullish(),
+  enhanced_security: z.boolean().optional(),
   created_at: z.string().nullish(),
   updated_at: z.string().nullish(),
   deleted_at: z.string().nullish(),
@@ -48,8 +50,13 @@ const TenantWritable = {
   internal_tag: z.string().max(1024).nullish(),
   language: z.string().min(2).max(16).optional(),
   contact: Contact.optional(),
-  ancestral_access: z.boolean().optional(),
+  ancestral_access: LooseBool.optional(),
   pricing_mode: z.enum(['trial', 'production']).optional(),
+  /** The tutorials send it at the top level, the API description under `settings`. */
+  enhanced_security: LooseBool.optional(),
+  settings: z.strictObject({ enhanced_security: LooseBool.optional() }).optional(),
+  update_lock: z.strictObject({ enabled: LooseBool, owner_id: Uuid.nullish() }).optional(),
+  enabled: LooseBool.optional(),
 };
 
 /** `POST /tenants` body. */
@@ -59,16 +66,19 @@ export const TenantCreateRequest = z.object({
   parent_id: Uuid,
   ...TenantWritable,
 });
-export type TenantCreateRequest = z.infer<typeof TenantCreateRequest>;
+export type TenantCreateRequest = z.input<typeof TenantCreateRequest>;
 
 /** `PUT /tenants/{id}` body: `version` is required (optimistic concurrency). */
 export const TenantUpdateRequest = z.object({
-  version: z.number().int(),
+  version: LooseInt,
   name: z.string().trim().min(1).max(255).optional(),
-  enabled: z.boolean().optional(),
+  parent_id: Uuid.optional(),
+  kind: CreatableKind.optional(),
+  /** The platform's lock example sends it; read as the lock's owner when `update_lock` has none. */
+  owner_id: Uuid.nullish(),
   ...TenantWritable,
 });
-export type TenantUpdateRequest = z.infer<typeof TenantUpdateRequest>;
+export type TenantUpdateRequest = z.input<typeof TenantUpdateRequest>;
 
 /** `GET /tenants?...` answer. */
 export const TenantList = z.looseObject({

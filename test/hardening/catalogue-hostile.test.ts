@@ -343,6 +343,29 @@ add('flags', [
 ]);
 
 // ---------------------------------------------------------------- helpers: no undo where none exists (defect 9)
+
+/**
+ * A partner in production with 2FA still off: created in trial, then switched (a partner
+ * created in production has 2FA on from the start, as on the platform since 24.09).
+ */
+async function productionPartnerWith2faOff(name: string) {
+  const { body: t } = await shell.client.request<{ id: string; name: string }>('POST', '/tenants', {
+    json: { name, kind: 'partner', parent_id: emulator.tenant_id, pricing_mode: 'trial' },
+  });
+  const { body: pricing } = await shell.client.request<{ version: number }>(
+    'GET',
+    `/tenants/${t.id}/pricing`,
+  );
+  await shell.client.request('PUT', `/tenants/${t.id}/pricing`, {
+    json: { mode: 'production', version: pricing.version },
+  });
+  const { body: now } = await shell.client.request<{
+    id: string;
+    name: string;
+    pricing_mode?: string;
+  }>('GET', `/tenants/${t.id}`);
+  return now;
+}
 let prodPartner = { id: '', name: '' };
 let secondPartnerId = '';
 let oneWay: ReturnType<typeof answering>;
@@ -351,18 +374,7 @@ add('helpers', [
   {
     name: 'setMfa(true) on a partner in production: said before the question, no "Undo with"',
     prepare: async () => {
-      const { body: t } = await shell.client.request<{
-        id: string;
-        name: string;
-        pricing_mode?: string;
-      }>('POST', '/tenants', {
-        json: {
-          name: 'Hostile Production Partner',
-          kind: 'partner',
-          parent_id: emulator.tenant_id,
-          pricing_mode: 'production',
-        },
-      });
+      const t = await productionPartnerWith2faOff('Hostile Production Partner');
       expect(t.pricing_mode).toBe('production');
       prodPartner = t;
       oneWay = answering(true);
@@ -399,15 +411,7 @@ add('helpers', [
   {
     name: 'setMfa(true, {tenants: [...]}) over a production partner: the plan says there is no way back',
     prepare: async () => {
-      const { body } = await shell.client.request<{ id: string }>('POST', '/tenants', {
-        json: {
-          name: 'Hostile Second Production Partner',
-          kind: 'partner',
-          parent_id: emulator.tenant_id,
-          pricing_mode: 'production',
-        },
-      });
-      secondPartnerId = body.id;
+      secondPartnerId = (await productionPartnerWith2faOff('Hostile Second Production Partner')).id;
     },
     run: async () => {
       const plan = (await setMfa(true, {

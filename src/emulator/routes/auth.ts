@@ -1,9 +1,9 @@
 // POST /idp/token: client_credentials (Basic client_id:client_secret) and the password grant
 // for the emulator's users, with RFC 6238 codes once their 2FA is on. OAuth-shaped errors.
-import { TokenForm } from '../../schemas/index.ts';
-import { parseBasic } from '../access.ts';
+import { JWT_BEARER, JwtBearerForm, TENANT_SCOPE_PREFIX, TokenForm } from '../../schemas/index.ts';
+import { parseBasic, principalOfToken } from '../access.ts';
 import { type Ctx, mediaType, type Reply } from '../context.ts';
-import { OAuthHttpError } from '../errors.ts';
+import { HttpError, OAuthHttpError } from '../errors.ts';
 import { sha256hex, verifyPassword, verifySecret } from '../secrets.ts';
 import type { TokenClaims } from '../tokens.ts';
 import { verifyTotp } from '../totp.ts';
@@ -28,11 +28,12 @@ export function token(ctx: Ctx): Reply {
   const fields = Object.fromEntries(new URLSearchParams(ctx.body.toString('utf8')));
   const grant = fields.grant_type;
   if (!grant) throw new OAuthHttpError(400, 'invalid_request', 'grant_type is required.');
+  if (grant === JWT_BEARER) return scopedToken(ctx, fields);
   if (grant !== 'client_credentials' && grant !== 'password') {
     throw new OAuthHttpError(
       400,
       'unsupported_grant_type',
-      `grant_type ${JSON.stringify(grant)} is not supported by the emulator (client_credentials, password).`,
+      `grant_type ${JSON.stringify(grant)} is not supported by the emulator (client_credentials, password, ${JWT_BEARER}).`,
     );
   }
   const parsed = TokenForm.safeParse(fields);
@@ -50,6 +51,9 @@ export function token(ctx: Ctx): Reply {
     const client = ctx.world.clients.get(creds.name);
     const secretOk = verifySecret(client?.secret_sha256 ?? NO_SECRET, creds.secret);
     if (!client || !secretOk) throw invalidClient('Client authentication failed.');
+    if (ctx.world.isSuspended(client.tenant_id)) {
+      throw invalidClient('The API client belongs to a disabled tenant.');
+    }
     ctx.world.lastAccess.set(client.client_id, new Date().toISOString());
     subject = { sub: client.client_id, sub_type: 'client', tenant_id: client.tenant_id };
   } else {
@@ -58,7 +62,9 @@ export function token(ctx: Ctx): Reply {
     if (!user || !verifyPassword(user.password, form.password)) {
       throw invalidGrant('Wrong username or password.');
     }
-    if (!user.enabled) throw invalidGrant('The user is disabled.');
+    if (!user.enabled || ctx.world.isSuspended(user.tenant_id)) {
+      throw invalidGrant('The user is disabled.');
+    }
     if (user.mfa_status === 'setup_required') {
       throw invalidGrant(
         'Two-factor authentication setup is required for this user: finish TOTP setup before logging in.',
@@ -74,6 +80,10 @@ export function token(ctx: Ctx): Reply {
     }
     subject = { sub: user.id, sub_type: 'user', tenant_id: user.tenant_id };
   }
+  return tokenReply(ctx, subject);
+}
+
+function tokenReply(ctx: Ctx, subject: Omit<TokenClaims, 'iat' | 'exp' | 'jti' | 'iss'>): Reply {
   const ttl = ctx.settings.tokenTtl;
   const access = ctx.signer.issue(subject, ttl);
   const id = ctx.signer.issue(subject, ttl);
@@ -87,4 +97,43 @@ export function token(ctx: Ctx): Reply {
       token_type: 'bearer',
     },
   };
+}
+
+/**
+ * The jwt-bearer grant: an access token (the `assertion`) exchanged for one that acts in a
+ * tenant at or below the assertion's own, named by `scope=urn:acronis.com:tenant-id:<id>`.
+ */
+function scopedToken(ctx: Ctx, fields: Record<string, string>): Reply {
+  const parsed = JwtBearerForm.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') ?? 'assertion';
+    throw new OAuthHttpError(
+      400,
+      'invalid_request',
+      field === 'scope'
+        ? `scope must be ${TENANT_SCOPE_PREFIX}<tenant id>.`
+        : `${field} is required.`,
+    );
+  }
+  let who: ReturnType<typeof principalOfToken>;
+  try {
+    who = principalOfToken(ctx, parsed.data.assertion);
+  } catch (error) {
+    if (error instanceof HttpError)
+      throw invalidGrant(`The assertion is refused: ${error.message}`);
+    throw error;
+  }
+  const tenantId = parsed.data.scope.slice(TENANT_SCOPE_PREFIX.length).toLowerCase();
+  const t = ctx.world.tenants.get(tenantId);
+  if (!t || t.deleted_at !== null || !ctx.world.isVisible(who.tenantId, tenantId)) {
+    throw new OAuthHttpError(400, 'invalid_scope', 'The scope names no tenant this token can see.');
+  }
+  const sub = who.kind === 'client' ? who.clientId : who.user.id;
+  return tokenReply(ctx, {
+    sub,
+    sub_type: who.kind,
+    tenant_id: tenantId,
+    scope: parsed.data.scope,
+  });
 }

@@ -6,6 +6,7 @@ import { type Ctx, nowIso, ok, type Reply, readJson } from '../context.ts';
 import { forbidden, HttpError, PLATFORM_CODES } from '../errors.ts';
 import { userView } from '../views.ts';
 import { type TenantRec, type UserRec, World } from '../world.ts';
+import { assertUnlocked } from './tenants.ts';
 
 export function getTenantMfa(ctx: Ctx): Reply {
   const who = authenticate(ctx);
@@ -27,12 +28,7 @@ export function putTenantMfa(ctx: Ctx): Reply {
       'Folders inherit two-factor authentication from their parent partner or customer; change it there.',
     );
   }
-  if (t.update_lock.enabled) {
-    throw forbidden(
-      'The tenant is locked for updates (update_lock.enabled is true).',
-      PLATFORM_CODES.tenantLocked,
-    );
-  }
+  assertUnlocked(ctx.world, who, t);
   if (!enabled && t.kind === 'partner' && t.pricing_mode === 'production') {
     throw new HttpError(
       400,
