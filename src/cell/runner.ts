@@ -68,6 +68,8 @@ export type CellOutcome =
 const GRACE_MS = 250;
 /** ...and when a helper said it is finishing its calls in flight (a tree-wide change). */
 const WIND_DOWN_MS = 30_000;
+/** Ctrl+C pressed this soon after an interrupt is a key pressed once too often. */
+const SETTLE_MS = 1500;
 
 const HELPER_NAMES: ReadonlySet<string> = new Set(HELPERS.map((h) => h.name));
 
@@ -88,6 +90,9 @@ export class CellRunner {
   readonly #undo: Array<() => void> = [];
   /** Errors thrown where no cell was running (a timer after its cell ended), already shown. */
   #strayErrors = 0;
+  /** Cells cut off whose own promise is still pending. */
+  #settling = 0;
+  #interruptedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: CellRunnerOptions) {
     this.#options = options;
@@ -147,6 +152,15 @@ export class CellRunner {
     return this.#running !== undefined;
   }
 
+  /**
+   * A cell was cut off by Ctrl+C and what it started (calls in flight) has not ended yet, or
+   * a cell was interrupted a moment ago: a Ctrl+C now is one pressed once too often, not a
+   * request to leave.
+   */
+  get settling(): boolean {
+    return this.#settling > 0 || performance.now() - this.#interruptedAt < SETTLE_MS;
+  }
+
   /** Errors thrown outside any cell since the start (one-shot mode exits 1 if there were). */
   get strayErrors(): number {
     return this.#strayErrors;
@@ -191,6 +205,19 @@ export class CellRunner {
       const result = (this.#options.aroundSync ? this.#options.aroundSync(run) : run()) as Promise<
         { value: unknown } | undefined
       >;
+      // Cut off, the cell's own work may still be finishing: counted until it has.
+      interrupted.catch(() => {
+        if (running.interrupts === 0) return;
+        this.#settling += 1;
+        result.then(
+          () => {
+            this.#settling -= 1;
+          },
+          () => {
+            this.#settling -= 1;
+          },
+        );
+      });
       const boxed = await Promise.race([result, interrupted]);
       const value = boxed?.value;
       cells.succeed(value);
@@ -220,6 +247,7 @@ export class CellRunner {
     const running = this.#running;
     if (!running) return false;
     running.interrupts += 1;
+    this.#interruptedAt = performance.now();
     const cancelled = new CancelledError();
     if (running.interrupts > 1) {
       running.cut(cancelled);

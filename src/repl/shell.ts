@@ -199,7 +199,13 @@ function runCellsWith(
       return;
     }
     const done = callback as (error: Error | null, value?: unknown) => void;
+    // readline redraws its prompt on a terminal resize, even under a question or a progress
+    // bar the cell has on screen: not while a cell runs.
+    const output = server.output as NodeJS.WriteStream;
+    const onResize = output.listeners('resize') as Array<() => void>;
+    for (const listener of onResize) output.off('resize', listener);
     void runner.run(code).then((outcome) => {
+      for (const listener of onResize) output.on('resize', listener);
       server.setPrompt(runner.state.prompt());
       if (outcome.status === 'incomplete') {
         done(new Recoverable(outcome.error));
@@ -220,6 +226,13 @@ function runCellsWith(
   server.removeAllListeners('SIGINT');
   server.on('SIGINT', () => {
     if (runner.interrupt()) return;
+    // Right after stopping a cell (or while its calls finish), Ctrl+C is not Node's "press
+    // again to exit": a third press during a tree-wide change must not end the session.
+    if (runner.settling) {
+      server.clearBufferedCommand();
+      server.displayPrompt();
+      return;
+    }
     for (const listener of nodeSigint) listener.call(server);
   });
   // `kill -INT`, and a Ctrl+C that lands while the terminal is out of raw mode.
