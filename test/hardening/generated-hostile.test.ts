@@ -116,6 +116,24 @@ beforeAll(async () => {
   rmSync(marker, { force: true });
 }, 120_000);
 
+/** An exported script, run as its header says, with only the three variables (and undici). */
+function runExport(command: readonly string[], file: string) {
+  const [program = 'sh', ...before] = command;
+  return run(program, [...before, file], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      TENANT_SHELL_URL: fresh.url,
+      TENANT_SHELL_CLIENT_ID: fresh.client_id,
+      TENANT_SHELL_CLIENT_SECRET: fresh.client_secret,
+      // The .ts export imports undici: from the project's own packages here.
+      NODE_PATH: join(ROOT, 'node_modules'),
+    },
+    timeout: 60_000,
+  });
+}
+
 /** How many cells the session said it saved (the same for each format). */
 function savedCells(): number {
   return Number(/Saved (\d+) cells as a Markdown notebook/.exec(session.stdout)?.[1] ?? 0);
@@ -173,18 +191,8 @@ describe('hostile names, messages and cells, generated from every control charac
       expect(saved.stderr).toContain(`to ${file}.`);
       // JavaScript also ends a comment at U+2028: the cell itself ran that; the export must not.
       rmSync(`${marker}-${ext}`, { force: true });
-      const [program = 'sh', ...before] = command;
-      await run(program, [...before, file], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: dir,
-          TENANT_SHELL_URL: fresh.url,
-          TENANT_SHELL_CLIENT_ID: fresh.client_id,
-          TENANT_SHELL_CLIENT_SECRET: fresh.client_secret,
-          NODE_PATH: join(ROOT, 'node_modules'),
-        },
-      });
+      // It must still run (a broken escape would be a syntax error) and do nothing else.
+      await runExport(command, file);
       expect(existsSync(`${marker}-${ext}`), `the .${ext} export ran the comment`).toBe(false);
     }
   });
@@ -196,20 +204,7 @@ describe('hostile names, messages and cells, generated from every control charac
   ] as const) {
     it(`the .${ext} export runs against a fresh emulator and does nothing but its calls`, async () => {
       const file = join(dir, `s.${ext}`);
-      const [program, ...before] = command;
-      const result = await run(program, [...before, file], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: dir,
-          TENANT_SHELL_URL: fresh.url,
-          TENANT_SHELL_CLIENT_ID: fresh.client_id,
-          TENANT_SHELL_CLIENT_SECRET: fresh.client_secret,
-          // The .ts export imports undici: from the project's own packages here.
-          NODE_PATH: join(ROOT, 'node_modules'),
-        },
-        timeout: 60_000,
-      }).then(
+      const result = await runExport(command, file).then(
         (r) => ({ ...r, code: 0 }),
         (e: { stdout: string; stderr: string; code: number }) => e,
       );
