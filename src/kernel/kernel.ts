@@ -112,6 +112,8 @@ export class Kernel {
   }
 
   async #handle(request: Message, channel: 'shell' | 'control'): Promise<void> {
+    // A client's first request comes as its SUB subscribes: its busy must not go out before.
+    await this.#sockets.subscribed(SUBSCRIPTION_CAP_MS);
     this.#publish('status', { execution_state: 'busy' }, request);
     try {
       await this.#dispatch(request, channel);
@@ -127,8 +129,7 @@ export class Kernel {
       this.#reply(channel, request, type, body, metadata);
     switch (request.header.msg_type) {
       case 'kernel_info_request':
-        // A client sends nothing before this reply: held until its SUB is subscribed.
-        await this.#sockets.subscribed(SUBSCRIPTION_CAP_MS);
+        // Held (in #handle) until the client's SUB is subscribed: it sends nothing before this.
         return reply('kernel_info_reply', kernelInfo());
       case 'execute_request':
         if (this.#toAbort.delete(request)) {

@@ -13,7 +13,7 @@ import { ROOT, SHELL } from './shell-command.ts';
 
 const REPLY_TIMEOUT_MS = 10_000;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

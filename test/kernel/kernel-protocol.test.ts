@@ -184,6 +184,14 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     expect(value?.content.data).toEqual({ 'text/plain': "'still here'" });
   });
 
+  it('SIGINT (signal-mode clients, and before a shutdown) cancels the cell, never the kernel', async () => {
+    const long = kernel.execute('await new Promise((r) => setTimeout(r, 30_000))');
+    await new Promise((r) => setTimeout(r, 300));
+    kernel.process.kill('SIGINT');
+    expect((await long.reply).content.ename).toBe('E_CANCELLED');
+    expect((await kernel.execute('kept').reply).content.status).toBe('ok');
+  });
+
   it('masks the session token in everything it sends', async () => {
     const { msgId, reply } = kernel.execute(
       'console.log(auth.Authorization); ({token: auth.Authorization})',
