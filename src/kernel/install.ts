@@ -3,9 +3,10 @@
 // else the platform's user dir (--user, the default) or `<prefix>/share/jupyter` (--prefix).
 // A kernelspec is a plain-text file anyone may read: it names flags, never a secret.
 
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const KERNEL_NAME = 'tenant-shell';
@@ -41,9 +42,20 @@ export function searchDirs(env: Env): string[] {
   return [...fromPath, userDataDir(env), ...system].map((dir) => join(dir, 'kernels'));
 }
 
-/** The command that starts this tenant-shell, as an absolute path (no npx cache, no PATH lookup). */
+/**
+ * The command that starts this tenant-shell, as an absolute path (no PATH lookup): its
+ * package's `bin/tenant-shell.js`, found upwards from this module (a source file, or a chunk
+ * of the bundle, which sits deeper).
+ */
 function entryPoint(): string {
-  return fileURLToPath(new URL('../../bin/tenant-shell.js', import.meta.url));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const bin = join(dir, 'bin', 'tenant-shell.js');
+    if (existsSync(bin)) return bin;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('tenant-shell cannot find its own bin/tenant-shell.js');
+    dir = up;
+  }
 }
 
 export function kernelSpec(emulator: boolean): Record<string, unknown> {
