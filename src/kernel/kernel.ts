@@ -242,17 +242,20 @@ export class Kernel {
     error: { ename: string; evalue: string; traceback: string[] },
   ): Promise<void> {
     if (!silent) this.#publish('error', error, request);
+    if (!silent && content.stop_on_error !== false) {
+      // "Run All" sends every cell at once: those queued are answered "aborted". Chosen before
+      // the reply goes out (after reading what has arrived), so every one of them was sent
+      // before the client could know of the error: a cell sent after the reply must run.
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const queued of this.#queue) {
+        if (queued.header.msg_type === 'execute_request') this.#toAbort.add(queued);
+      }
+    }
     await reply(
       'execute_reply',
       { status: 'error', execution_count: count, ...error },
       { status: 'error' },
     );
-    if (silent || content.stop_on_error === false) return;
-    // "Run All" sends every cell at once: those already queued are answered "aborted".
-    await new Promise((resolve) => setImmediate(resolve));
-    for (const queued of this.#queue) {
-      if (queued.header.msg_type === 'execute_request') this.#toAbort.add(queued);
-    }
   }
 
   async #ensureRunner(): Promise<CellRunner> {

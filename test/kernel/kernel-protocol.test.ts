@@ -117,6 +117,13 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     expect((await follows.reply).content.status).toBe('ok');
   });
 
+  it('a cell sent once the error reply came is not aborted (only those queued before it)', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      expect((await kernel.execute('throw new Error("again")').reply).content.status).toBe('error');
+      expect((await kernel.execute('"sent after the error"').reply).content.status).toBe('ok');
+    }
+  });
+
   it('drops a message with a forged signature, and answers the next good one', async () => {
     const forged = kernel.request('shell', 'kernel_info_request', {}, { forge: true });
     const nothing = await Promise.race([
@@ -160,7 +167,7 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     }).reply;
     const entries = history.content.history as [number, number, string][];
     expect(entries).toHaveLength(2);
-    expect(entries.at(-1)?.[2]).toBe('"follows"');
+    expect(entries.at(-1)?.[2]).toBe('"sent after the error"');
     const comms = await kernel.request('shell', 'comm_info_request', {}).reply;
     expect(comms.content).toEqual({ status: 'ok', comms: {} });
   });
