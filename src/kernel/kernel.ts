@@ -5,9 +5,11 @@
 // passes the session's redactor, bundles and metadata included.
 
 import { randomUUID } from 'node:crypto';
+import { UsageError } from '../api/errors.ts';
 import type { Env, Session } from '../auth/login.ts';
 import { CellRunner } from '../cell/runner.ts';
 import { toolVersion } from '../notebook/version.ts';
+import { QuestionCancelled } from '../ui/asker.ts';
 import { formatResult } from '../ui/format.ts';
 import { renderError } from '../ui/render-error.ts';
 import {
@@ -17,6 +19,7 @@ import {
   isCompleteRequest,
 } from './introspect.ts';
 import { bindSockets, type Sockets } from './sockets.ts';
+import { StdinAsker } from './stdin-asker.ts';
 import {
   type Connection,
   decode,
@@ -43,6 +46,10 @@ const PARENT_POLL_MS = 1000;
 
 type Content = Record<string, unknown>;
 
+/** What a helper's question meets where the front end takes no input (nbconvert, papermill). */
+const NO_STDIN =
+  'This front end answers no questions (allow_stdin is false, as in nbconvert and papermill): pass {yes: true} to confirm, and the names or values a helper would ask for as its arguments.';
+
 export class Kernel {
   readonly #options: KernelOptions;
   readonly #session = randomUUID();
@@ -53,6 +60,8 @@ export class Kernel {
   #loggedIn: Session | undefined;
   /** The execute request whose cell runs now: what it prints is streamed under it. */
   #executing: { request: Message; silent: boolean } | undefined;
+  /** The question the front end is answering, if any. */
+  #question: { msgId: string; answer(value: string): void; cancel(error: Error): void } | undefined;
   #wake: () => void = () => {};
   #ended = false;
   #exit: (code: number) => void = () => {};
@@ -75,12 +84,11 @@ export class Kernel {
       this.#wake();
     });
     void this.#receive(this.#sockets.control, (message) => void this.#handle(message, 'control'));
+    void this.#receive(this.#sockets.stdin, (message) => this.#onInputReply(message));
     void this.#serveShell();
     this.#watchParent();
     // jupyter_client interrupts with SIGINT in signal mode and before a shutdown: never fatal.
-    process.on('SIGINT', () => {
-      this.#runner?.interrupt();
-    });
+    process.on('SIGINT', () => this.#interrupt());
   }
 
   /** Reads one socket, dropping what does not verify. */
@@ -158,7 +166,7 @@ export class Kernel {
       case 'comm_close':
         return;
       case 'interrupt_request':
-        this.#runner?.interrupt();
+        this.#interrupt();
         return reply('interrupt_reply', { status: 'ok' });
       case 'shutdown_request': {
         const restart = content.restart === true;
@@ -266,7 +274,7 @@ export class Kernel {
     this.#runner = new CellRunner({
       session,
       print: (text, stream) => this.#stream(text, stream),
-      asker: null,
+      asker: new StdinAsker((prompt, password) => this.#askLine(prompt, password)),
       stdio: 'capture',
     });
     if (session.tenantName)
@@ -274,6 +282,53 @@ export class Kernel {
         `Logged in to ${session.dataCenter.label}: tenant '${session.tenantName}' (${session.tenantKind}).`,
       );
     return this.#runner;
+  }
+
+  /** The stop button or SIGINT: a pending question is cancelled, and the cell as Ctrl+C does. */
+  #interrupt(): void {
+    this.#question?.cancel(new QuestionCancelled());
+    this.#runner?.interrupt();
+  }
+
+  /**
+   * One question to the front end: input_request on stdin, routed with the execute request's
+   * identities (the client's stdin socket shares its shell socket's), answered by input_reply.
+   */
+  #askLine(prompt: string, password: boolean): Promise<string> {
+    const request = this.#executing?.request;
+    if (request?.content.allow_stdin !== true || this.#question)
+      return Promise.reject(
+        new UsageError(NO_STDIN, 'For example: await setMfa(true, {yes: true})'),
+      );
+    const message = this.#message('input_request', { prompt, password }, request);
+    message.ids = request.ids;
+    return new Promise<string>((resolve, reject) => {
+      const done = () => {
+        this.#question = undefined;
+      };
+      this.#question = {
+        msgId: message.header.msg_id,
+        answer: (value) => {
+          done();
+          resolve(value);
+        },
+        cancel: (error) => {
+          done();
+          reject(error);
+        },
+      };
+      this.#sockets.send.stdin.send(encode(this.#options.connection.key, message)).catch(() => {});
+    });
+  }
+
+  #onInputReply(reply: Message): void {
+    const question = this.#question;
+    if (!question || reply.header.msg_type !== 'input_reply') return;
+    const parent = (reply.parent_header as { msg_id?: string }).msg_id;
+    // Some front ends leave the parent out; a reply to another question is stale.
+    if (parent !== undefined && parent !== question.msgId) return;
+    const value = reply.content.value;
+    question.answer(typeof value === 'string' ? value : '');
   }
 
   #stream(text: string, name: 'stdout' | 'stderr'): void {
@@ -349,7 +404,7 @@ export class Kernel {
   async shutdown(code: number): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
-    this.#runner?.interrupt();
+    this.#interrupt();
     this.#wake();
     await Promise.race([
       Promise.all(Object.values(this.#sockets.send).map((s) => s.flushed())),

@@ -31,6 +31,10 @@ export class KernelClient {
   stderr = '';
   #waiters: Array<() => void> = [];
   readonly #pending = new Map<string, (m: Message) => void>();
+  /** The input_requests the kernel sent, in order. */
+  readonly questions: Message[] = [];
+  /** Answers an input_request (undefined: leave it unanswered). */
+  answer: (prompt: string) => string | undefined = () => undefined;
 
   private constructor(
     readonly connection: Connection,
@@ -40,6 +44,7 @@ export class KernelClient {
     readonly control: zmq.Dealer,
     readonly sub: zmq.Subscriber,
     readonly hb: zmq.Request,
+    readonly stdin: zmq.Dealer,
   ) {}
 
   static async start(args: string[] = ['--emulator'], env: Record<string, string> = {}) {
@@ -75,12 +80,15 @@ export class KernelClient {
     const control = new zmq.Dealer({ routingId, linger: 0 });
     const sub = new zmq.Subscriber({ linger: 0 });
     const hb = new zmq.Request({ linger: 0, receiveTimeout: 5000 });
+    // The stdin socket shares the shell socket's identity: the kernel routes questions by it.
+    const stdin = new zmq.Dealer({ routingId, linger: 0 });
+    stdin.connect(url(connection.stdin_port));
     shell.connect(url(connection.shell_port));
     control.connect(url(connection.control_port));
     sub.connect(url(connection.iopub_port));
     sub.subscribe('');
     hb.connect(url(connection.hb_port));
-    const client = new KernelClient(connection, child, dir, shell, control, sub, hb);
+    const client = new KernelClient(connection, child, dir, shell, control, sub, hb, stdin);
     child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       client.stderr += d;
     });
@@ -88,6 +96,7 @@ export class KernelClient {
     void client.#read(shell);
     void client.#read(control);
     void client.#readIopub();
+    void client.#readStdin();
     return client;
   }
 
@@ -99,6 +108,30 @@ export class KernelClient {
         const parent = (decoded.message.parent_header as { msg_id?: string }).msg_id ?? '';
         this.#pending.get(parent)?.(decoded.message);
         this.#pending.delete(parent);
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  async #readStdin(): Promise<void> {
+    try {
+      for await (const frames of this.stdin) {
+        const decoded = decode(this.connection.key, frames);
+        if ('dropped' in decoded) throw new Error(`input_request dropped: ${decoded.dropped}`);
+        const question = decoded.message;
+        this.questions.push(question);
+        const value = this.answer(String(question.content.prompt));
+        if (value === undefined) continue;
+        const reply: Message = {
+          ids: [],
+          header: newHeader('input_reply', this.session, 'test'),
+          parent_header: question.header,
+          metadata: {},
+          content: { value },
+          buffers: [],
+        };
+        await this.stdin.send(encode(this.connection.key, reply));
       }
     } catch {
       // closed
@@ -193,7 +226,7 @@ export class KernelClient {
 
   /** Closes the sockets; kills the kernel if it still runs (a failed test leaves no process). */
   close(): void {
-    for (const socket of [this.shell, this.control, this.sub, this.hb]) socket.close();
+    for (const socket of [this.shell, this.control, this.sub, this.hb, this.stdin]) socket.close();
     if (this.process.exitCode === null && this.process.signalCode === null)
       this.process.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
