@@ -127,13 +127,37 @@ describe.skipIf(missing !== undefined)('tenant-shell kernel with Jupyter clients
     expect(token).toMatch(/^'Bearer [A-Za-z0-9_-]{1,16}…'$/);
   });
 
-  it('jupyter console with piped input gives a working prompt', async () => {
+  it('nbconvert (no stdin): a cell that needs a confirmation fails at once, naming {yes: true}', async () => {
+    const started = Date.now();
+    const result = await run(
+      [
+        '-m',
+        'nbconvert',
+        '--to',
+        'notebook',
+        '--execute',
+        join(FIXTURES, 'confirm.ipynb'),
+        '--output-dir',
+        join(home, 'executed'),
+        '--output',
+        'confirm.ipynb',
+      ],
+      env,
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('This front end answers no questions');
+    expect(result.stderr).toContain('pass {yes: true}');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('jupyter console with piped input: a prompt, and setMfa(true) asks its question through Jupyter', async () => {
     const result = await run(
       ['-m', 'jupyter_console', '--simple-prompt', '--kernel', 'tenant-shell-emulator'],
       env,
-      '6 * 7\n(await getMfa()).mfa_status\n',
+      '6 * 7\nawait setMfa(true)\ny\n(await getMfa()).mfa_status\n',
     );
     expect(result.stdout).toContain('Out[1]: 42');
-    expect(result.stdout).toContain("Out[2]: 'disabled'");
+    expect(result.stdout).toContain("Enable 2FA for 'Emulator Partner'? [y/N] ");
+    expect(result.stdout).toContain("Out[3]: 'enabled'");
   });
 });
