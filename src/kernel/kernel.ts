@@ -10,8 +10,8 @@ import type { Env, Session } from '../auth/login.ts';
 import { CellRunner } from '../cell/runner.ts';
 import { toolVersion } from '../notebook/version.ts';
 import { QuestionCancelled } from '../ui/asker.ts';
-import { formatResult } from '../ui/format.ts';
 import { renderError } from '../ui/render-error.ts';
+import { resultBundle } from './bundle.ts';
 import {
   completeRequest,
   historyRequest,
@@ -205,7 +205,7 @@ export class Kernel {
             'execute_result',
             {
               execution_count: count,
-              data: { 'text/plain': formatResult(outcome.value, false) },
+              data: resultBundle(outcome.value),
               metadata: {},
             },
             request,

@@ -205,6 +205,11 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     );
     await reply;
     const sent = JSON.stringify(await kernel.outputs(msgId));
+    // JSON bundles too: the object's own strings are masked.
+    const result = JSON.parse(sent).find(
+      (m: { header: { msg_type: string } }) => m.header.msg_type === 'execute_result',
+    );
+    expect(result.content.data['application/json'].token).toMatch(/^Bearer [A-Za-z0-9_-]{1,16}…$/);
     // The prefix that tells tokens apart, then the ellipsis: never the whole token.
     expect(sent).toMatch(/Bearer [A-Za-z0-9_-]{1,16}…/);
     expect(sent).not.toMatch(/Bearer [A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{10,}/);
