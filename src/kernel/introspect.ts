@@ -16,7 +16,22 @@ export function isCompleteRequest(content: Content): Content {
 }
 
 const IDENTIFIER_END = /[A-Za-z_$][\w$]*$/u;
-const QUOTED_END = /(['"`])((?:(?!\1)[^\\\n])*)$/u;
+/** The text of the string the cursor is inside, if it is inside one (quotes scanned from the start). */
+function openString(before: string): string | undefined {
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < before.length; i += 1) {
+    const c = before[i];
+    if (quote) {
+      if (c === '\\') i += 1;
+      else if (c === quote || (c === '\n' && quote !== '`')) quote = undefined;
+    } else if (c === "'" || c === '"' || c === '`') {
+      quote = c;
+      start = i + 1;
+    }
+  }
+  return quote ? before.slice(start) : undefined;
+}
 
 function beforeCursor(content: Content): { code: string; cursor: number; before: string } {
   const code = typeof content.code === 'string' ? content.code : '';
@@ -30,10 +45,10 @@ export function completeRequest(content: Content, runner: CellRunner | undefined
   const { cursor, before } = beforeCursor(content);
   let token = '';
   let candidates: string[] = [];
-  const quoted = QUOTED_END.exec(before);
-  if (quoted) {
+  const quoted = openString(before);
+  if (quoted !== undefined) {
     // Inside a string: the names of tenants this session has seen (findTenant('North…).
-    token = quoted[2] ?? '';
+    token = quoted;
     candidates = runner ? [...runner.state.seen.values()].map((t) => t.name) : [];
   } else {
     const word = IDENTIFIER_END.exec(before);

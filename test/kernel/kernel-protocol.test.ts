@@ -150,6 +150,23 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     }).reply;
     expect(complete.content).toMatchObject({ status: 'ok', cursor_start: 4, cursor_end: 8 });
     expect(complete.content.matches).toContain('setMfa');
+    // Positions are codepoints (protocol 5.2): an astral character before the cursor counts once.
+    const astral = await kernel.request('shell', 'complete_request', {
+      code: "'😀'; setM",
+      cursor_pos: 9,
+    }).reply;
+    expect(astral.content).toMatchObject({ cursor_start: 5, cursor_end: 9 });
+    expect(astral.content.matches).toContain('setMfa');
+    // Inside a string: the tenants the session has seen, here the home tenant.
+    const named = await kernel.request('shell', 'complete_request', {
+      code: "await findTenant('Emu",
+      cursor_pos: 21,
+    }).reply;
+    expect(named.content).toMatchObject({
+      matches: ['Emulator Partner'],
+      cursor_start: 18,
+      cursor_end: 21,
+    });
     const inspect = await kernel.request('shell', 'inspect_request', {
       code: 'setMfa(true)',
       cursor_pos: 3,
