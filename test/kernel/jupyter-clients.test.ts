@@ -69,7 +69,7 @@ describe.skipIf(missing !== undefined)('tenant-shell kernel with Jupyter clients
     expect(left).toEqual([]);
   });
 
-  it('jupyter_client: info, cells, errors, Run All aborts, introspection, interrupt, shutdown', async () => {
+  it('jupyter_client: info, cells, errors, Run All aborts, introspection, interrupt, restart, shutdown', async () => {
     const result = await run([join(FIXTURES, 'probe.py'), 'tenant-shell-emulator'], env);
     expect(result.code, result.stderr).toBe(0);
     const seen = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
@@ -93,6 +93,7 @@ describe.skipIf(missing !== undefined)('tenant-shell kernel with Jupyter clients
     expect(seen).toMatchObject({ is_complete: 'incomplete', complete: true, history: 2 });
     expect(seen.interrupt.ename).toBe('E_CANCELLED');
     expect(seen.after_interrupt).toBe('ok');
+    expect(seen.after_restart).toBe(1);
     expect(seen.alive_after_shutdown).toBe(false);
   });
 
