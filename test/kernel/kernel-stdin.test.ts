@@ -17,7 +17,9 @@ describe('tenant-shell kernel: questions over stdin', () => {
     const question = kernel.questions.at(-1);
     expect(question?.header.msg_type).toBe('input_request');
     expect(question?.content.password).toBe(false);
-    expect(String(question?.content.prompt)).toMatch(/^Enable 2FA for 'Emulator Partner'\?.* \[y\/N\] $/s);
+    expect(String(question?.content.prompt)).toMatch(
+      /^Enable 2FA for 'Emulator Partner'\?.* \[y\/N\] $/s,
+    );
     const state = kernel.execute('(await getMfa()).mfa_status');
     await state.reply;
     const value = (await kernel.outputs(state.msgId)).find(
@@ -54,7 +56,9 @@ describe('tenant-shell kernel: questions over stdin', () => {
     const asked = kernel.questions.length;
     while (kernel.questions.length === asked && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
-    expect(String(kernel.questions.at(-1)?.content.prompt)).toContain('Name of the tenant to find:');
+    expect(String(kernel.questions.at(-1)?.content.prompt)).toContain(
+      'Name of the tenant to find:',
+    );
     await kernel.request('control', 'interrupt_request', {}).reply;
     expect((await pending.reply).content).toMatchObject({ status: 'error', ename: 'E_CANCELLED' });
     expect((await kernel.execute('1').reply).content.status).toBe('ok');
