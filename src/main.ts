@@ -9,6 +9,8 @@ Usage:
   tenant-shell --emulator      log in to the embedded emulator without asking
   tenant-shell --eval CODE     log in, run CODE as one cell, print its result, exit
   tenant-shell --run FILE      log in, replay a saved notebook (.md or .ipynb) cell by cell
+  tenant-shell kernel …        a Jupyter kernel: kernel install [--user|--prefix DIR] [--emulator],
+                               kernel uninstall, kernel list (tenant-shell kernel --help)
 
 Login:
   --url URL            data center URL (with or without /api/2)
@@ -81,6 +83,10 @@ function parse(argv: string[]) {
 let leaveAtOnce = false;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'kernel') {
+    leaveAtOnce = true; // a kernel that has shut down leaves, whatever its cells started
+    return (await import('./kernel/command.ts')).kernelCommand(argv.slice(1));
+  }
   const flags = parse(argv);
   if (flags.help) {
     process.stdout.write(`${USAGE}\n`);

@@ -1,0 +1,66 @@
+// The helpers' questions through Jupyter's stdin channel, against a real kernel process.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KernelClient } from '../helpers/kernel-client.ts';
+
+describe('tenant-shell kernel: questions over stdin', () => {
+  let kernel: KernelClient;
+  beforeAll(async () => {
+    kernel = await KernelClient.start();
+  });
+  afterAll(() => kernel?.close());
+
+  it('a confirmation is an input_request; the answer reaches the helper', async () => {
+    kernel.answer = () => 'y';
+    const done = await kernel.execute('await setMfa(true)', { allow_stdin: true }).reply;
+    expect(done.content.status).toBe('ok');
+    const question = kernel.questions.at(-1);
+    expect(question?.header.msg_type).toBe('input_request');
+    expect(question?.content.password).toBe(false);
+    expect(String(question?.content.prompt)).toMatch(
+      /^Enable 2FA for 'Emulator Partner'\?.* \[y\/N\] $/s,
+    );
+    const state = kernel.execute('(await getMfa()).mfa_status');
+    await state.reply;
+    const value = (await kernel.outputs(state.msgId)).find(
+      (m) => m.header.msg_type === 'execute_result',
+    );
+    expect(value?.content.data).toEqual({ 'text/plain': "'enabled'" });
+  });
+
+  it('a picker is a numbered list; a wrong answer asks again', async () => {
+    const answers = ['seven', '1'];
+    kernel.answer = () => answers.shift();
+    const asked = kernel.questions.length;
+    const done = await kernel.execute('await setMfa()', { allow_stdin: true }).reply;
+    const prompts = kernel.questions.slice(asked).map((q) => String(q.content.prompt));
+    expect(prompts[0]).toMatch(/Two-factor authentication:\n {2}1\) .*\n {2}2\) /);
+    expect(prompts[1]).toContain('Answer with a number from 1-2');
+    expect(done.content.status, String(done.content.evalue)).toBe('ok');
+  });
+
+  it('without stdin (nbconvert, papermill) a question fails at once, naming {yes: true}', async () => {
+    const asked = kernel.questions.length;
+    const started = Date.now();
+    const done = await kernel.execute('await findTenant()', { allow_stdin: false }).reply;
+    expect(done.content).toMatchObject({ status: 'error', ename: 'E_USAGE' });
+    expect(String(done.content.evalue)).toContain('pass {yes: true}');
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(kernel.questions.length).toBe(asked);
+  });
+
+  it('the stop button cancels a question left unanswered; the kernel goes on', async () => {
+    kernel.answer = () => undefined;
+    const pending = kernel.execute('await findTenant()', { allow_stdin: true });
+    const deadline = Date.now() + 5000;
+    const asked = kernel.questions.length;
+    while (kernel.questions.length === asked && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(String(kernel.questions.at(-1)?.content.prompt)).toContain(
+      'Name of the tenant to find:',
+    );
+    await kernel.request('control', 'interrupt_request', {}).reply;
+    expect((await pending.reply).content).toMatchObject({ status: 'error', ename: 'E_CANCELLED' });
+    expect((await kernel.execute('1').reply).content.status).toBe('ok');
+  });
+});
