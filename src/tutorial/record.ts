@@ -53,7 +53,12 @@ export async function recordTutorial(file: string): Promise<string> {
 
 if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) {
   for (const file of process.argv.slice(2)) {
-    await fs.writeFile(file, await recordTutorial(file));
-    process.stdout.write(`Recorded ${file}.\n`);
+    try {
+      await fs.writeFile(file, await recordTutorial(file));
+      process.stdout.write(`Recorded ${file}.\n`);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
   }
 }
