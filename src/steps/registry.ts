@@ -100,7 +100,7 @@ export const HELPERS: readonly HelperSpec[] = [
   },
   {
     name: 'del',
-    summary: 'DELETE a path under base_url (the page\'s requests.delete); returns a response.',
+    summary: "DELETE a path under base_url (the page's requests.delete); returns a response.",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the example is code the user types
     example: 'await del(`/applications/${application_id}/bindings/tenants/${tenant_id}`)',
     run: (s, path) => rawCall(s, 'DELETE', 'del', path),
