@@ -2,13 +2,25 @@
 // notebook parser. A file that is not a good tutorial is listed with the sentence saying why,
 // never a crash: tutorials are files, and a user may add their own.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTutorial, type Tutorial } from '../notebook/parse-notebook.ts';
 
-/** `tutorials/` at the package's root: two folders up from src/tutorial/ and dist/bundle/. */
-export const TUTORIALS_DIR = fileURLToPath(new URL('../../tutorials/', import.meta.url));
+/**
+ * `tutorials/` at the package's root, found by going up from this module: it runs from
+ * src/tutorial/, or from the bundle's chunks at another depth.
+ */
+function packageTutorials(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++) {
+    if (existsSync(join(dir, 'tutorials'))) return join(dir, 'tutorials');
+    dir = dirname(dir);
+  }
+  return fileURLToPath(new URL('../../tutorials/', import.meta.url));
+}
+
+export const TUTORIALS_DIR = packageTutorials();
 
 export interface Catalogue {
   tutorials: Tutorial[];

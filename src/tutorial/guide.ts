@@ -138,6 +138,7 @@ export class TutorialGuide {
     if (place.step === 0 && place.cell === 0) {
       io.write(`${tutorial.title}\nPage: ${tutorial.page}`);
       if (tutorial.intro.length > 0) io.write(tutorial.intro.join('\n'));
+      startFromLogin(io);
     }
     const total = tutorial.steps.length;
     for (let s = place.step; s < total; s++) {
@@ -186,6 +187,24 @@ export class TutorialGuide {
     if (outcome.value !== undefined) io.write(formatResult(outcome.value, false));
     return 'done';
   }
+}
+
+/**
+ * A page starts from the login's `tenant_id` (as a replay does): a walk started after another
+ * has moved it (to the customer it created, say) moves it back, and says so.
+ */
+function startFromLogin(io: WalkIO): void {
+  const state = io.runner.state;
+  const home = state.session.tenantId;
+  const before = state.tenantId;
+  if (before === home) return;
+  const was =
+    typeof before === 'string' ? (state.seen.get(before)?.name ?? before) : 'not a tenant id';
+  const name = state.seen.get(home)?.name;
+  state.tenantId = home;
+  io.write(
+    `As its page does, this tutorial starts from your own tenant: tenant_id = '${home}'${name ? ` (${name})` : ''} (it was ${was}).`,
+  );
 }
 
 function leaving(outcome: WalkOutcome, name: string): string {
