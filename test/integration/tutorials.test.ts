@@ -78,7 +78,8 @@ describe('tutorials/', () => {
     expect(undocumented).toEqual([]);
   });
 
-  it.concurrent.each(files)('%s replays with --check against the emulator', async (file) => {
+  // One after another: twenty shells at once would starve the timing of other files on two cores.
+  it.each(files)('%s replays with --check against the emulator', async (file) => {
     const replay = await tenantShell(
       ['--emulator', '--run', `tutorials/${file}`, '--check'],
       {},
