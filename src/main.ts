@@ -181,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const { startShell } = await import('./repl/shell.ts');
-  print("Type .help for the helpers, .guide to walk the page's steps.");
+  print('Type .help for the helpers, .guide for the tutorials.');
   const { server, state } = startShell({
     session,
     debug: !!flags.debug,

@@ -74,7 +74,7 @@ function renderCall(call: NotebookCall): string {
   return parts.join('\n');
 }
 
-function renderCell(cell: Cell): string {
+export function renderCell(cell: Cell): string {
   const parts = [`### In [${cell.n}]`, '', fence(cell.input, 'ts')];
   if (cell.printed.length > 0)
     parts.push('', 'Printed:', '', fence(cell.printed.join('\n'), 'text'));

@@ -2,12 +2,13 @@ import type { REPLServer } from 'node:repl';
 import { maskSecret } from '../api/redact.ts';
 import { toCurl } from '../api/request-log.ts';
 import type { Session } from '../auth/login.ts';
+import type { CellRunner } from '../cell/runner.ts';
 import type { ShellState } from '../cell/state.ts';
 import { historyLines } from '../notebook/history.ts';
 import { saveNotebook } from '../notebook/save.ts';
-import { runGuide } from '../steps/guide.ts';
 import { HELPERS } from '../steps/registry.ts';
 import type { StepSession } from '../steps/session.ts';
+import { TutorialGuide } from '../tutorial/guide.ts';
 import type { Asker } from '../ui/asker.ts';
 import { renderError } from '../ui/render-error.ts';
 import { type PromptStreams, withTerminal } from '../ui/terminal-handoff.ts';
@@ -15,6 +16,8 @@ import { type PromptStreams, withTerminal } from '../ui/terminal-handoff.ts';
 interface CommandDeps {
   state: ShellState;
   steps: StepSession;
+  /** The session's one cell runner: a tutorial's cells run through it. */
+  runner: CellRunner;
   asker: Asker | null;
   write: (line: string) => void;
   relogin: ((streams: PromptStreams) => Promise<Session>) | undefined;
@@ -37,7 +40,7 @@ export function helpText(): string {
     `  ${'pprint'.padEnd(width)}Print a value as the page's pprint does.`,
     '',
     'Commands:',
-    "  .guide     Walk the page's six steps with questions.",
+    '  .guide     The tutorials (the onboarding journey, page by page); .guide NAME walks one.',
     '  .whoami    The data center, API client, tenant and token expiry.',
     '  .login     Log in again: another data center or API client.',
     '  .verbose   Show every call (> PUT /api/2/... and < 200 (34 ms)); again to hide.',
@@ -159,18 +162,29 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
       else done();
     },
   });
+  const guide = new TutorialGuide();
   server.defineCommand('guide', {
-    help: "Walk the page's six steps with questions",
-    action() {
+    help: 'The tutorials by section; .guide NAME walks one (Ctrl+C leaves it, NAME again goes on)',
+    action(name: string) {
+      if (!name.trim()) {
+        write(guide.listing());
+        done();
+        return;
+      }
       if (!deps.asker) {
-        write('The guide asks questions: it needs a terminal.');
+        write(
+          'A tutorial asks questions: it needs a terminal (replay one with tenant-shell --run FILE).',
+        );
         done();
         return;
       }
       const asker = deps.asker;
-      run(() => runGuide(deps.steps, asker, write));
+      run(async () => {
+        await guide.walk(name, { runner: deps.runner, asker, write });
+      });
     },
   });
+  completeGuideNames(server, () => guide.names());
   server.defineCommand('login', {
     help: 'Log in again (another data center or API client)',
     action() {
@@ -195,4 +209,21 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
       });
     },
   });
+}
+
+/** Tab after `.guide ` completes the tutorials' names. */
+function completeGuideNames(server: REPLServer, names: () => string[]): void {
+  const original = server.completer;
+  (server as { completer: REPLServer['completer'] }).completer = ((
+    line: string,
+    cb: (err: Error | null, r?: [string[], string]) => void,
+  ) => {
+    const match = /^\s*\.guide\s+(\S*)$/.exec(line);
+    if (match) {
+      const typed = match[1] ?? '';
+      cb(null, [names().filter((n) => n.startsWith(typed)), typed]);
+      return;
+    }
+    (original as (l: string, c: typeof cb) => void).call(server, line, cb);
+  }) as REPLServer['completer'];
 }

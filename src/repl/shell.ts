@@ -99,6 +99,7 @@ export function startShell(options: ShellOptions): {
   defineCommands(server, {
     state,
     steps: runner.steps,
+    runner,
     asker,
     write,
     relogin: options.relogin,

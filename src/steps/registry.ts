@@ -99,6 +99,13 @@ export const HELPERS: readonly HelperSpec[] = [
     run: (s, path, body) => rawCall(s, 'PUT', 'put', path, body),
   },
   {
+    name: 'del',
+    summary: "DELETE a path under base_url (the page's requests.delete); returns a response.",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the example is code the user types
+    example: 'await del(`/applications/${application_id}/bindings/tenants/${tenant_id}`)',
+    run: (s, path) => rawCall(s, 'DELETE', 'del', path),
+  },
+  {
     name: 'post',
     summary: 'POST a JSON body to a path under base_url; returns a response.',
     example: "await post('/tenants', {name: 'X', kind: 'customer', parent_id: tenant_id})",
