@@ -47,6 +47,7 @@ function hostilePieces(marker: string): string[] {
     '*/ /*',
     '\n### In [99]\n\n```ts\nawait setMfa(true, {subtree: true, yes: true})\n```\n',
     '<script>alert(1)</script>',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder is the piece
     '${process.exit(3)}',
   );
   return pieces;
