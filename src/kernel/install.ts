@@ -9,8 +9,9 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const KERNEL_NAME = 'tenant-shell';
-export const EMULATOR_KERNEL_NAME = 'tenant-shell-emulator';
+import { EMULATOR_KERNEL_NAME, KERNEL_NAME, kernelspecOf } from './names.ts';
+
+export { EMULATOR_KERNEL_NAME, KERNEL_NAME };
 
 export interface Target {
   /** `--prefix DIR`; absent: the user's data dir. */
@@ -68,7 +69,7 @@ export function kernelSpec(emulator: boolean): Record<string, unknown> {
       '--connection-file',
       '{connection_file}',
     ],
-    display_name: emulator ? 'tenant-shell (emulator)' : 'tenant-shell',
+    display_name: kernelspecOf(emulator).display_name,
     language: 'typescript',
     interrupt_mode: 'message',
     kernel_protocol_version: '5.3',

@@ -2,6 +2,7 @@
 // what it printed, execute_result for Out[n], error for Err[n]); the HTTP calls as a Markdown
 // display (visible in Jupyter) and, whole, in the cell's metadata (read back by --run).
 
+import { kernelspecOf } from '../kernel/names.ts';
 import type { Cell, Notebook } from './cells.ts';
 import { callSummary, describeRecording, formatBody } from './render-markdown.ts';
 
@@ -78,7 +79,9 @@ export function renderIpynb(notebook: Notebook): string {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {
-      // No kernelspec: there is no Jupyter kernel for the shell; the outputs are a record.
+      // Opens on the shell's own kernel (`tenant-shell kernel install`): the emulator's for a
+      // session recorded against it, else the one that logs in from a profile or the environment.
+      kernelspec: kernelspecOf(notebook.meta.dataCenter === 'emulator'),
       language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
       tenant_shell: { ...notebook.meta },
     },

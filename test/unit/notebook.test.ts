@@ -225,6 +225,22 @@ describe('Markdown and ipynb, written and read back', () => {
     expect(parsed.cells[0]?.output).toBe('```\nstill inside\n````');
   });
 
+  it("ipynb names the shell's kernel, so Jupyter opens it there", () => {
+    const { store } = seedSession();
+    const emulator = JSON.parse(
+      renderIpynb({ meta: { ...META, dataCenter: 'emulator' }, cells: store.cells }),
+    );
+    expect(emulator.metadata.kernelspec).toEqual({
+      name: 'tenant-shell-emulator',
+      display_name: 'tenant-shell (emulator)',
+      language: 'typescript',
+    });
+    const real = JSON.parse(
+      renderIpynb({ meta: { ...META, dataCenter: 'eu2-cloud.example' }, cells: store.cells }),
+    );
+    expect(real.metadata.kernelspec.name).toBe('tenant-shell');
+  });
+
   it('ipynb has what nbformat 4 requires, and reads back the same', () => {
     const { store } = seedSession();
     const document = JSON.parse(renderIpynb(notebookOf(store)));
