@@ -92,6 +92,8 @@ export class CellRunner {
   #strayErrors = 0;
   /** Cells cut off whose own promise is still pending. */
   #settling = 0;
+  /** Whether the cell under way is kept (and sets `_`, `_error`). */
+  #recording = true;
   #interruptedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: CellRunnerOptions) {
@@ -131,6 +133,7 @@ export class CellRunner {
       },
     };
     state.cells.onFinish((cell, outcome) => {
+      if (!this.#recording) return;
       const g = globalThis as Record<string, unknown>;
       if ('error' in outcome) {
         g._error = outcome.error;
@@ -175,7 +178,10 @@ export class CellRunner {
    * Runs one cell. Never rejects: the outcome says what happened, and the cell (numbered, with
    * its printed lines, calls and value or error, all masked) is kept in `state.cells`.
    */
-  async run(source: string, options: { complete?: boolean } = {}): Promise<CellOutcome> {
+  async run(
+    source: string,
+    options: { complete?: boolean; record?: boolean } = {},
+  ): Promise<CellOutcome> {
     const compiled = compileCell(source, HELPER_NAMES);
     // With `complete`, no more lines will come (--eval, a notebook): unfinished is an error.
     if (compiled.kind === 'incomplete' && !options.complete)
@@ -198,6 +204,8 @@ export class CellRunner {
       treeChanges: [],
     };
     this.#running = running;
+    // `record: false` (a kernel client's silent request): run it as a cell, keep nothing of it.
+    this.#recording = options.record ?? true;
     try {
       if (compiled.kind !== 'ready') throw compiled.error;
       const script = new Script(compiled.script, { filename: `cell[${cell.n}]` });
@@ -231,6 +239,11 @@ export class CellRunner {
         (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
       return { status: 'error', cell, error, treeChanges: running.treeChanges, interrupted };
     } finally {
+      if (!this.#recording) {
+        cells.forget(cell.n);
+        delete (globalThis as Record<string, unknown>)[`_${cell.n}`];
+        this.#recording = true;
+      }
       clearTimeout(running.timer);
       this.#running = undefined;
       this.state.controller = undefined;

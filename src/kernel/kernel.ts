@@ -194,10 +194,9 @@ export class Kernel {
       if (!silent)
         this.#publish('execute_input', { code, execution_count: this.#nextCount() }, request);
       const runner = await this.#ensureRunner();
-      const outcome = await runner.run(code, { complete: true });
+      const outcome = await runner.run(code, { complete: true, record });
       if (outcome.status === 'incomplete') throw outcome.error;
       const n = outcome.cell.n;
-      if (!record) forgetCell(runner, n);
       const count = record ? n : this.#lastCount();
       if (outcome.status === 'ok') {
         if (!silent && outcome.value !== undefined) {
@@ -439,17 +438,4 @@ function kernelInfo(): Content {
     help_links: [],
     debugger: false,
   };
-}
-
-/**
- * A request that keeps no history ran as a cell like any other (the one runner); it is then
- * taken back out of the notebook, so it leaves no number, no `Out[n]` and no `_n`.
- */
-function forgetCell(runner: CellRunner, n: number): void {
-  const cells = runner.state.cells;
-  const at = cells.cells.findIndex((cell) => cell.n === n);
-  if (at >= 0) cells.cells.splice(at, 1);
-  delete cells.Out[n];
-  delete cells.Err[n];
-  delete (globalThis as Record<string, unknown>)[`_${n}`];
 }

@@ -161,6 +161,14 @@ export class CellStore {
     return cell;
   }
 
+  /** Takes a finished cell back out (a front end's own request, not the user's): no trace left. */
+  forget(n: number): void {
+    const at = this.cells.findIndex((cell) => cell.n === n);
+    if (at >= 0) this.cells.splice(at, 1);
+    delete this.Out[n];
+    delete this.Err[n];
+  }
+
   onFinish(listener: CellListener): () => void {
     this.#listeners.add(listener);
     return () => {
