@@ -890,7 +890,8 @@ add('platform replies', [
       PlatformClient.connect({
         url: tlsPort.url,
         credentials: { kind: 'client', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-        timeoutMs: 3000,
+        // Room for the token request's retries on a busy machine: the sentence is the point.
+        timeoutMs: 15_000,
       }),
     says: /^127\.0\.0\.1:\d+ speaks TLS \(https\), but the URL says http:\/\/, so it hung up on the plain request; nothing reached the API\.$/,
     notSays: /not repeated automatically/,

@@ -196,7 +196,7 @@ describe('hostile names, messages and cells, generated from every control charac
       await runExport(command, file);
       expect(existsSync(`${marker}-${ext}`), `the .${ext} export ran the comment`).toBe(false);
     }
-  });
+  }, 90_000);
 
   for (const [ext, command] of [
     ['py', ['python3']],
@@ -218,6 +218,6 @@ describe('hostile names, messages and cells, generated from every control charac
       expect(callLines.length).toBeGreaterThan(0);
       expect(result.stdout + result.stderr).not.toMatch(/PWNED\n|^INJECTED/m);
       expect(readdirSync(dir).filter((f) => f.startsWith('INJECTED'))).toEqual([]);
-    });
+    }, 60_000);
   }
 });
