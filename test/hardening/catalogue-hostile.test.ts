@@ -4,7 +4,6 @@
 // next call succeeds) and damages nothing already saved (the emulator's world, the files).
 
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   existsSync,
@@ -46,6 +45,7 @@ import {
   startRefusingProxy,
   startTlsPort,
 } from './catalogue-servers.ts';
+import { digestFiles, worldDigest } from './digests.ts';
 
 type Group =
   | 'proxies'
@@ -119,23 +119,6 @@ async function runShell(args: string[], env: Record<string, string> = {}) {
   keepOutput(home, 'stdout.txt', result.stdout);
   keepOutput(home, 'stderr.txt', result.stderr);
   return result;
-}
-
-function worldDigest(): string {
-  const snap = emulator.world.snapshot();
-  return createHash('sha256')
-    .update(JSON.stringify([snap.tenants, snap.users, snap.clients]))
-    .digest('hex');
-}
-
-function digestFiles(paths: string[]): string[] {
-  return paths.map((p) => {
-    try {
-      return createHash('sha256').update(readFileSync(p)).digest('hex');
-    } catch {
-      return 'missing';
-    }
-  });
 }
 
 /** Runs `work` with these variables set in this process's environment, then puts them back. */
@@ -1073,7 +1056,7 @@ function sentenceOf(outcome: { error?: unknown; value?: unknown }): string {
 describe('the catalogue of hostile input', () => {
   it.each(CASES.map((c) => [`${c.group}: ${c.name}`, c] as const))('%s', async (_label, c) => {
     await c.prepare?.();
-    const worldBefore = worldDigest();
+    const worldBefore = worldDigest(emulator);
     const filesBefore = digestFiles(c.files?.() ?? []);
     const outcome: { error?: unknown; value?: unknown } = {};
     try {
@@ -1096,7 +1079,7 @@ describe('the catalogue of hostile input', () => {
     }
     if (c.hint) expect((outcome.error as TenantShellError).hint).toMatch(c.hint);
     // Nothing already saved was damaged.
-    if (!c.changesWorld) expect(worldDigest()).toBe(worldBefore);
+    if (!c.changesWorld) expect(worldDigest(emulator)).toBe(worldBefore);
     if (c.files) expect(digestFiles(c.files())).toEqual(filesBefore);
     // And the session goes on.
     if (c.after) await c.after();

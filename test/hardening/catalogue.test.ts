@@ -2,7 +2,6 @@
 // points the shell at or finds on disk. Each must be answered with one clear sentence (one
 // line, no stack, the expected words), leave the session working (the next call succeeds) and
 // damage nothing already saved (the emulator's world, the files on disk).
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import {
   startOneAnswerServer,
   startSilentServer,
 } from './catalogue-servers.ts';
+import { digestFiles, worldDigest } from './digests.ts';
 
 type Group =
   | 'helper arguments'
@@ -83,23 +83,6 @@ const setUserMfa = helper('setUserMfa');
 const get = helper('get');
 const put = helper('put');
 const post = helper('post');
-
-function worldDigest(): string {
-  const snap = emulator.world.snapshot();
-  return createHash('sha256')
-    .update(JSON.stringify([snap.tenants, snap.users, snap.clients]))
-    .digest('hex');
-}
-
-function digestFiles(paths: string[]): string[] {
-  return paths.map((p) => {
-    try {
-      return createHash('sha256').update(readFileSync(p)).digest('hex');
-    } catch {
-      return 'missing';
-    }
-  });
-}
 
 function loginWith(
   flags: Record<string, string | boolean | undefined>,
@@ -921,7 +904,7 @@ describe('the catalogue of bad input', () => {
 
   it.each(CASES.map((c) => [`${c.group}: ${c.name}`, c] as const))('%s', async (_label, c) => {
     c.prepare?.();
-    const worldBefore = worldDigest();
+    const worldBefore = worldDigest(emulator);
     const filesBefore = digestFiles(c.files?.() ?? []);
     let error: unknown;
     try {
@@ -944,7 +927,7 @@ describe('the catalogue of bad input', () => {
     }
     if (c.loginSays) expect(failureSentence(err)).toMatch(c.loginSays);
     // Nothing already saved was damaged.
-    expect(worldDigest()).toBe(worldBefore);
+    expect(worldDigest(emulator)).toBe(worldBefore);
     if (c.files) expect(digestFiles(c.files())).toEqual(filesBefore);
     // And the session goes on.
     if (c.after) await c.after();
