@@ -87,6 +87,18 @@ export function intParam(
   return value;
 }
 
+/** Which one of `names` the query gives: exactly one is required (a listing's scope). */
+export function oneOfParams(ctx: Ctx, names: readonly string[]): string {
+  const given = names.filter((k) => ctx.query.has(k));
+  const [only] = given;
+  if (given.length === 1 && only !== undefined) return only;
+  throw badRequest(
+    given.length === 0
+      ? `One of ${names.slice(0, -1).join(', ')} or ${names.at(-1)} is required.`
+      : `Give only one of ${given.join(', ')}.`,
+  );
+}
+
 export const nowIso = () => new Date().toISOString();
 
 export { HttpError };

@@ -4,7 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { TenantCreateRequest, type TenantKind, TenantUpdateRequest } from '../../schemas/index.ts';
 import { authenticate, clientOf, type Principal, visibleTenant } from '../access.ts';
 import { APP } from '../catalogue.ts';
-import { type Ctx, intParam, noContent, nowIso, ok, type Reply, readJson } from '../context.ts';
+import {
+  type Ctx,
+  intParam,
+  noContent,
+  nowIso,
+  ok,
+  oneOfParams,
+  type Reply,
+  readJson,
+} from '../context.ts';
 import {
   accessDenied,
   badRequest,
@@ -383,18 +392,11 @@ function cursorTenant(ctx: Ctx, who: Principal, belongs: (t: TenantRec) => boole
 export function listTenants(ctx: Ctx): Reply {
   const who = authenticate(ctx);
   const { world } = ctx;
-  const given = ['uuids', 'parent_id', 'subtree_root_id'].filter((k) => ctx.query.has(k));
-  if (given.length !== 1) {
-    throw badRequest(
-      given.length === 0
-        ? 'One of uuids, parent_id or subtree_root_id is required.'
-        : `Give only one of ${given.join(', ')}.`,
-    );
-  }
+  const scope = oneOfParams(ctx, ['uuids', 'parent_id', 'subtree_root_id']);
   const limit = intParam(ctx, 'limit', { min: 1, max: MAX_LIMIT, fallback: DEFAULT_LIMIT });
   const timestamp = nowIso();
 
-  if (given[0] === 'uuids') {
+  if (scope === 'uuids') {
     const ids = (ctx.query.get('uuids') ?? '').split(',').map((s) => s.trim().toLowerCase());
     const bad = ids.find((id) => !isUuid(id));
     if (bad !== undefined) throw badRequest(`uuids: ${JSON.stringify(bad)} is not a UUID`);
@@ -406,7 +408,7 @@ export function listTenants(ctx: Ctx): Reply {
     return ok({ items, paging: { cursors: {} }, timestamp });
   }
 
-  const param = given[0] as 'parent_id' | 'subtree_root_id';
+  const param = scope as 'parent_id' | 'subtree_root_id';
   const rootId = ctx.query.get(param) ?? '';
   if (!isUuid(rootId)) throw badRequest(`${param}: expected a UUID`);
   const root = visibleTenant(world, who, rootId.toLowerCase());

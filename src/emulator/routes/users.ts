@@ -25,6 +25,7 @@ import {
   noContent,
   nowIso,
   ok,
+  oneOfParams,
   type Reply,
   readJson,
 } from '../context.ts';
@@ -120,17 +121,10 @@ export const USERS_DEFAULT_LIMIT = 2000;
 export function listUsers(ctx: Ctx): Reply {
   const who = authenticate(ctx);
   const { world } = ctx;
-  const given = ['uuids', 'tenant_id', 'subtree_root_tenant_id'].filter((k) => ctx.query.has(k));
-  if (given.length !== 1) {
-    throw badRequest(
-      given.length === 0
-        ? 'One of uuids, tenant_id or subtree_root_tenant_id is required.'
-        : `Give only one of ${given.join(', ')}.`,
-    );
-  }
+  const scope = oneOfParams(ctx, ['uuids', 'tenant_id', 'subtree_root_tenant_id']);
   const limit = intParam(ctx, 'limit', { min: 1, max: 10_000, fallback: USERS_DEFAULT_LIMIT });
   let users: UserRec[];
-  if (given[0] === 'uuids') {
+  if (scope === 'uuids') {
     const ids = (ctx.query.get('uuids') ?? '').split(',').map((s) => s.trim().toLowerCase());
     const bad = ids.find((id) => !isUuid(id));
     if (bad !== undefined) throw badRequest(`uuids: ${JSON.stringify(bad)} is not a UUID`);
@@ -138,7 +132,7 @@ export function listUsers(ctx: Ctx): Reply {
       .map((id) => world.users.get(id))
       .filter((u): u is UserRec => !!u && world.isVisible(who.tenantId, u.tenant_id));
   } else {
-    const param = given[0] as string;
+    const param = scope;
     const raw = ctx.query.get(param) ?? '';
     if (!isUuid(raw)) throw badRequest(`${param}: expected a UUID`);
     const root = visibleTenant(world, who, raw.toLowerCase());
