@@ -5,6 +5,7 @@
 
 import { completeness } from '../cell/compile.ts';
 import type { CellRunner } from '../cell/runner.ts';
+import { helperDoc } from '../steps/help.ts';
 import { HELPERS } from '../steps/registry.ts';
 
 type Content = Record<string, unknown>;
@@ -83,15 +84,12 @@ function wordAt(content: Content): string {
 
 export function inspectRequest(content: Content): Content {
   const name = wordAt(content);
-  const helper = HELPERS.find((h) => h.name === name);
-  if (!helper) return { status: 'ok', found: false, data: {}, metadata: {} };
-  const step = helper.step === undefined ? '' : ` (the page's step ${helper.step})`;
-  const text = `${helper.name}${step}\n${helper.summary}\nExample: ${helper.example}`;
-  const markdown = `**${helper.name}**${step}\n\n${helper.summary}\n\n\`\`\`ts\n${helper.example}\n\`\`\``;
+  const doc = helperDoc(name);
+  if (!doc) return { status: 'ok', found: false, data: {}, metadata: {} };
   return {
     status: 'ok',
     found: true,
-    data: { 'text/plain': text, 'text/markdown': markdown },
+    data: { 'text/plain': doc.text, 'text/markdown': doc.markdown },
     metadata: {},
   };
 }

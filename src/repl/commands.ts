@@ -6,7 +6,7 @@ import type { CellRunner } from '../cell/runner.ts';
 import type { ShellState } from '../cell/state.ts';
 import { historyLines } from '../notebook/history.ts';
 import { saveNotebook } from '../notebook/save.ts';
-import { HELPERS } from '../steps/registry.ts';
+import { helperNames, helpFor, helpText } from '../steps/help.ts';
 import type { StepSession } from '../steps/session.ts';
 import { TutorialGuide } from '../tutorial/guide.ts';
 import type { Asker } from '../ui/asker.ts';
@@ -24,34 +24,6 @@ interface CommandDeps {
   streams: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
   seed: () => void;
   promptText: () => string;
-}
-
-/** The help text, generated from the same registry as the helpers themselves. */
-export function helpText(): string {
-  const width = Math.max(...HELPERS.map((h) => h.name.length)) + 2;
-  const lines = [
-    'Variables, as on the page: base_url, auth, tenant_id (and created_tenant_id, response, ...).',
-    '',
-    'Helpers (await them):',
-    ...HELPERS.map(
-      (h) =>
-        `  ${h.name.padEnd(width)}${h.step ? `[step ${h.step}] ` : ''}${h.summary}\n  ${' '.repeat(width)}e.g. ${h.example}`,
-    ),
-    `  ${'pprint'.padEnd(width)}Print a value as the page's pprint does.`,
-    '',
-    'Commands:',
-    '  .guide     The tutorials (the onboarding journey, page by page); .guide NAME walks one.',
-    '  .whoami    The data center, API client, tenant and token expiry.',
-    '  .login     Log in again: another data center or API client.',
-    '  .verbose   Show every call (> PUT /api/2/... and < 200 (34 ms)); again to hide.',
-    '  .curl      The last call as a curl command (credentials as variables).',
-    '  .history   The cells of this session, one line each (Out[n], Err[n], _n hold them).',
-    '  .save FILE Save the session: .md or .ipynb notebook, .ts, .py or .sh script.',
-    '  .clear     Restore base_url, auth and tenant_id.   .exit  Leave (or Ctrl+D).',
-    '',
-    'Ctrl+C cancels the call under way, or the question on screen.',
-  ];
-  return lines.join('\n');
 }
 
 function whoami(state: ShellState): string {
@@ -81,9 +53,9 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
       });
 
   server.defineCommand('help', {
-    help: 'Helpers, variables and commands',
-    action() {
-      write(helpText());
+    help: 'Helpers by topic, variables and commands; .help NAME shows one helper',
+    action(name) {
+      write(name.trim() ? helpFor(name.trim()) : helpText());
       done();
     },
   });
@@ -184,7 +156,7 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
       });
     },
   });
-  completeGuideNames(server, () => guide.names());
+  completeCommandArguments(server, () => guide.names());
   server.defineCommand('login', {
     help: 'Log in again (another data center or API client)',
     action() {
@@ -211,8 +183,8 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
   });
 }
 
-/** Tab after `.guide ` completes the tutorials' names. */
-function completeGuideNames(server: REPLServer, names: () => string[]): void {
+/** Tab after `.guide ` completes the tutorials' names, and after `.help ` the helpers'. */
+function completeCommandArguments(server: REPLServer, names: () => string[]): void {
   const original = server.completer;
   (server as { completer: REPLServer['completer'] }).completer = ((
     line: string,
@@ -222,6 +194,12 @@ function completeGuideNames(server: REPLServer, names: () => string[]): void {
     if (match) {
       const typed = match[1] ?? '';
       cb(null, [names().filter((n) => n.startsWith(typed)), typed]);
+      return;
+    }
+    const help = /^\s*\.help\s+(\S*)$/.exec(line);
+    if (help) {
+      const typed = help[1] ?? '';
+      cb(null, [helperNames().filter((n) => n.startsWith(typed)), typed]);
       return;
     }
     (original as (l: string, c: typeof cb) => void).call(server, line, cb);
