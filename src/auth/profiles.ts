@@ -6,11 +6,12 @@
 // or removes it.
 
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../api/errors.ts';
+import { makeFolders } from '../make-folders.ts';
 import type { Env } from './credential-sources.ts';
 
 export const PROFILES_FILE = 'profiles.json';
@@ -171,7 +172,7 @@ export async function saveProfile(
 async function writeAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   // `mode` applies only to directories mkdir creates; an existing one is left as the user set it.
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  makeFolders(dir, 0o700);
   const temp = join(dir, `.${PROFILES_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {

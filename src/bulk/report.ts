@@ -2,14 +2,16 @@
 // then rename), rewritten at most twice a second while the run goes on, so a killed process
 // leaves the last complete state behind. `resume` reads it back. It holds ids, names, states and
 // reasons: never a token or a secret.
+
 import { renameSync, writeFileSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../api/errors.ts';
 import { onTerminate } from '../lifecycle.ts';
 import { acquireLock, describeHolder, type HeldLock, LockHeldError } from '../lock-file.ts';
+import { makeFolders } from '../make-folders.ts';
 import type { PlanEntry } from './plan.ts';
 
 export const REPORT_FORMAT = 'tenant-shell/mfa-report';
@@ -214,9 +216,11 @@ export class ReportWriter {
     const helper = options.helper ?? 'setMfa';
     const refuse = (error: unknown) =>
       reportFolderError(helper, error, path, options.origin ?? 'report');
-    await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+    try {
+      makeFolders(dirname(path));
+    } catch (error) {
       throw refuse(error);
-    });
+    }
     let lock: HeldLock;
     try {
       lock = options.lock ?? lockReport(helper, path);

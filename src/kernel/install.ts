@@ -4,10 +4,11 @@
 // A kernelspec is a plain-text file anyone may read: it names flags, never a secret.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeFolders } from '../make-folders.ts';
 
 import { EMULATOR_KERNEL_NAME, KERNEL_NAME, kernelspecOf } from './names.ts';
 
@@ -86,7 +87,7 @@ export async function install(target: Target, emulator: boolean, env: Env): Prom
     ...(emulator ? [[EMULATOR_KERNEL_NAME, kernelSpec(true)] as const] : []),
   ] as const) {
     const folder = join(dir, name);
-    await mkdir(folder, { recursive: true });
+    makeFolders(folder);
     await writeFile(join(folder, 'kernel.json'), `${JSON.stringify(spec, null, 2)}\n`);
     written.push(`Installed the Jupyter kernel '${name}' in ${folder}.`);
   }

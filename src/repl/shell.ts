@@ -1,11 +1,4 @@
-import {
-  accessSync,
-  existsSync,
-  constants as fsConstants,
-  mkdirSync,
-  type Stats,
-  statSync,
-} from 'node:fs';
+import { accessSync, constants as fsConstants, type Stats, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import repl, { type REPLServer, Recoverable } from 'node:repl';
@@ -13,6 +6,7 @@ import type { ReadStream } from 'node:tty';
 import type { Session } from '../auth/login.ts';
 import { CellRunner } from '../cell/runner.ts';
 import { type ShellState, shownError } from '../cell/state.ts';
+import { makeFolders } from '../make-folders.ts';
 import { HELPERS } from '../steps/registry.ts';
 import { terminalAsker } from '../ui/asker.ts';
 import { formatResult } from '../ui/format.ts';
@@ -312,7 +306,7 @@ export function usableHistory(path: string | null, say: (line: string) => void):
     return null;
   }
   try {
-    makeFolders(dirname(path));
+    makeFolders(dirname(path), 0o700);
     accessSync(stats ? path : dirname(path), fsConstants.R_OK | fsConstants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -322,22 +316,6 @@ export function usableHistory(path: string | null, say: (line: string) => void):
     return null;
   }
   return path;
-}
-
-/**
- * `mkdir -p`, one level at a time: Node's recursive mkdir never returns under /proc (it keeps
- * retrying a parent it cannot create), which would hang the shell before its first prompt.
- */
-function makeFolders(dir: string): void {
-  const missing: string[] = [];
-  let at = dir;
-  while (!existsSync(at)) {
-    missing.unshift(at);
-    const parent = dirname(at);
-    if (parent === at) break;
-    at = parent;
-  }
-  for (const folder of missing) mkdirSync(folder, { mode: 0o700 });
 }
 
 /** A persistent history that never receives a secret. */
