@@ -8,6 +8,7 @@ import { historyLines } from '../notebook/history.ts';
 import { saveNotebook } from '../notebook/save.ts';
 import { helperNames, helpFor, helpText } from '../steps/help.ts';
 import type { StepSession } from '../steps/session.ts';
+import { pickFromTree } from '../steps/tenants.ts';
 import { TutorialGuide } from '../tutorial/guide.ts';
 import type { Asker } from '../ui/asker.ts';
 import { renderError } from '../ui/render-error.ts';
@@ -152,7 +153,12 @@ export function defineCommands(server: REPLServer, deps: CommandDeps): void {
       }
       const asker = deps.asker;
       run(async () => {
-        await guide.walk(name, { runner: deps.runner, asker, write });
+        await guide.walk(name, {
+          runner: deps.runner,
+          asker,
+          write,
+          browseTree: () => pickFromTree(deps.steps),
+        });
       });
     },
   });

@@ -182,7 +182,7 @@ export async function useTenant(session: StepSession, ref?: unknown): Promise<Te
  * (a partner's customers) is narrowed by typing: the search prompt, where the Asker has one.
  * Names come from the platform: shown with their control characters made visible.
  */
-async function pickFromTree(session: StepSession): Promise<string> {
+export async function pickFromTree(session: StepSession): Promise<string> {
   const ask = session.ask;
   if (!ask) throw new UsageError('useTenant needs a terminal to offer the tree.');
   let parentId = session.homeTenantId;

@@ -22,7 +22,12 @@ export interface WalkIO {
   asker: Asker;
   /** One line for the user (the caller masks it and shows its control characters). */
   write(line: string): void;
+  /** Offers the whole tree for a tenant question (the REPL's picker); the id picked. */
+  browseTree?(): Promise<string>;
 }
+
+/** The tenant question's last choice: not a literal, so no tutorial's value can collide with it. */
+const BROWSE = Symbol('browse the tree');
 
 export type WalkOutcome = 'done' | 'left' | 'declined' | 'failed';
 
@@ -239,7 +244,9 @@ async function answer(ask: TutorialQuestion, input: string, io: WalkIO): Promise
     );
   }
   const state = io.runner.state;
-  const choices: Choice<string>[] = [{ name: `${written} (as the tutorial does)`, value: written }];
+  const choices: Choice<string | typeof BROWSE>[] = [
+    { name: `${written} (as the tutorial does)`, value: written },
+  ];
   if (written !== 'tenant_id')
     choices.push({
       name: `Keep the current tenant_id (${String(state.tenantId)})`,
@@ -249,5 +256,8 @@ async function answer(ask: TutorialQuestion, input: string, io: WalkIO): Promise
     if (t.id !== state.session.tenantId)
       choices.push({ name: `${t.name} (${t.kind})`, value: textLiteral(t.id) });
   }
-  return io.asker.select(ask.question, choices);
+  // The tenants seen so far are a start; any other is a browse of the tree away.
+  if (io.browseTree) choices.push({ name: 'Another tenant: browse the tree…', value: BROWSE });
+  const picked = await io.asker.select(ask.question, choices);
+  return picked === BROWSE && io.browseTree ? textLiteral(await io.browseTree()) : String(picked);
 }

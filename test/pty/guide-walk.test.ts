@@ -63,18 +63,32 @@ describe('.guide in a pseudo-terminal', () => {
     );
     expect(second).toContain('"users_with_totp_enabled_count": 0');
 
-    // A third, answering only its questions.
+    // A third, answering only its questions; the tenant one from the whole tree (its last
+    // choice, one arrow up from the first), where the home tenant heads the list.
     shell.line('.guide creating-user-account');
-    for (const q of [
-      /Name of the new customer/,
-      /Which tenant\?/,
-      /Login of the new user/,
-      /The user's e-mail/,
-    ]) {
-      await shell.waitFor(String(q), q);
-      shell.type('\r');
-    }
-    await shell.waitFor('the third end', /That is the whole of 'creating-user-account'/);
+    await shell.waitFor('its first question', /Name of the new customer/);
+    shell.type('\r');
+    await shell.waitFor('the tenant question', /Another tenant: browse the tree/);
+    shell.type('\x1b[A');
+    await shell.waitFor('on the last choice', /❯ Another tenant: browse the tree/);
+    shell.type('\r');
+    await shell.waitFor('the tree', /Tenants under 'Emulator Partner'[\s\S]*use this one/);
+    shell.type('\r');
+    // One wait for both: the next question may come in the same chunk as the cell.
+    const picked = await shell.waitFor(
+      'the answer in the cell, then the next question',
+      /customer_tenant_id = '[\w-]+'[\s\S]*Login of the new user/,
+    );
+    const home = /customer_tenant_id = '([\w-]+)'/.exec(picked)?.[1];
+    shell.type('\r');
+    await shell.waitFor('the e-mail question', /The user's e-mail/);
+    shell.type('\r');
+    const third = await shell.waitFor(
+      'the third end',
+      /That is the whole of 'creating-user-account'/,
+    );
+    // A user of the partner picked from the tree gets no personal tenant; a customer's would.
+    expect(third).toMatch(/\[ false, 1, false \]/);
 
     shell.line('.guide');
     const after = await shell.waitFor(
@@ -94,6 +108,9 @@ describe('.guide in a pseudo-terminal', () => {
     await shell.waitFor('saved', /Saved \d+ cells as a Markdown notebook/);
     const text = readFileSync(notebook, 'utf8');
     expect(text).toContain("tenant_name = 'Pty Guided Customer'");
+    // The tenant picked from the tree is the home tenant, not the one the tutorial created.
+    expect(text).toContain(`customer_tenant_id = '${home}'`);
+    expect(text).toMatch(new RegExp(`"tenant_id": "${home}"[\\s\\S]*"login": "new.user"`));
     expect(text).toContain(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell's own code
       'response = await put(`${base_url}/tenants/${tenant_id}/mfa/status`, mfa_status)',
