@@ -75,6 +75,7 @@ export function helperDoc(name: string): HelperDoc | null {
   const text = [
     `${helper.name}  (${helper.topic})`,
     helper.summary,
+    ...(helper.details ? [helper.details] : []),
     ...(page
       ? [`Page: ${page.title}${step} (${page.link}); walk it with .guide ${page.tutorial}`]
       : []),
@@ -84,6 +85,7 @@ export function helperDoc(name: string): HelperDoc | null {
     `**${helper.name}** (${helper.topic})`,
     '',
     helper.summary,
+    ...(helper.details ? ['', helper.details] : []),
     ...(page
       ? ['', `Page: [${page.title}](${page.link})${step}; walk it with \`.guide ${page.tutorial}\``]
       : []),

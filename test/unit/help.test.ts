@@ -30,6 +30,7 @@ describe('.help', () => {
   it('.help NAME shows the summary, the page with its link and the example', () => {
     const text = helpFor('setMfa');
     expect(text).toContain('Two-factor authentication');
+    expect(text).toContain('{yes: true} answers it');
     expect(text).toMatch(
       /Page: Toggling two-factor authentication for a tenant, step 5 \(https:\/\//u,
     );
