@@ -219,10 +219,13 @@ export async function setUserMfa(
     });
     if (!go) return user;
   }
-  await session.busy(`${on ? 'Enabling' : 'Disabling'} 2FA for the user`, () =>
-    api.setUserMfa(session.client, user.id, on, session.signal()),
+  const after = await session.busy(
+    `${on ? 'Enabling' : 'Disabling'} 2FA for the user`,
+    async () => {
+      await api.setUserMfa(session.client, user.id, on, session.signal());
+      return api.getUser(session.client, user.id, session.signal());
+    },
   );
-  const after = await api.getUser(session.client, user.id, session.signal());
   session.note(`${who}: 2FA is ${after.mfa_status ?? (on ? 'on' : 'off')} now.`);
   session.note(`Undo with: await setUserMfa('${user.id}', ${!on})`);
   return after;

@@ -114,10 +114,10 @@ export async function activateUser(
     return user;
   }
   const secret = password;
-  await session.busy('Setting the password', () =>
-    setUserPassword(session.client, user.id, secret, session.signal()),
-  );
-  const after = await reread(session, user.id);
+  const after = await session.busy('Setting the password', async () => {
+    await setUserPassword(session.client, user.id, secret, session.signal());
+    return reread(session, user.id);
+  });
   session.note(`${who} is activated with the password given (masked in this session).`);
   return after;
 }
@@ -159,10 +159,10 @@ export async function setPassword(
     if (!go) return user;
   }
   const secret = password;
-  await session.busy('Setting the password', () =>
-    setUserPassword(session.client, user.id, secret, session.signal()),
-  );
-  const after = await reread(session, user.id);
+  const after = await session.busy('Setting the password', async () => {
+    await setUserPassword(session.client, user.id, secret, session.signal());
+    return reread(session, user.id);
+  });
   session.note(
     `Password set for ${who}${user.activated ? '' : ', which activates the account'}; there is no undo (the old password cannot be restored).`,
   );

@@ -99,7 +99,9 @@ export async function nameUser(session: StepSession, user: User): Promise<string
   let tenant = session.seen.get(user.tenant_id)?.name;
   if (tenant === undefined) {
     try {
-      const t = await api.getTenant(session.client, user.tenant_id, session.signal());
+      const t = await session.busy("Reading the user's tenant", () =>
+        api.getTenant(session.client, user.tenant_id, session.signal()),
+      );
       remember(session, t);
       tenant = t.name;
     } catch (error) {

@@ -4,7 +4,7 @@
 import { updateUser as putUser } from '../api/calls/users.ts';
 import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
-import { LOGIN_PATTERN, type User, UserUpdateRequest } from '../schemas/index.ts';
+import { LOGIN_PATTERN, type User } from '../schemas/index.ts';
 import { visibleLine } from '../ui/visible.ts';
 import { expectOptions } from './args.ts';
 import type { StepSession } from './session.ts';
@@ -160,7 +160,20 @@ export async function getUser(session: StepSession, ref?: unknown): Promise<User
   return user;
 }
 
-const CHANGES = ['email', 'firstname', 'lastname', 'language'] as const;
+/** The contact fields a user account has besides its e-mail (all optional texts). */
+const CONTACT_FIELDS = [
+  'firstname',
+  'lastname',
+  'phone',
+  'title',
+  'address1',
+  'address2',
+  'city',
+  'state',
+  'zipcode',
+  'country',
+] as const;
+const CHANGES = ['email', ...CONTACT_FIELDS, 'language'] as const;
 
 /**
  * The pages "Changing the e-mail address" and "Changing contact information": `PUT /users/{id}`
@@ -174,48 +187,41 @@ export async function updateUser(
   const opts = expectOptions('updateUser', changes, CHANGES);
   if (CHANGES.every((k) => opts[k] === undefined)) {
     throw new UsageError(
-      "updateUser expects what to change: {email, firstname, lastname, language}, e.g. updateUser(user_id, {email: 'new@example.com'}).",
+      "updateUser expects what to change: {email, firstname, lastname, phone, ..., language}, e.g. updateUser(user_id, {email: 'new@example.com'}).",
     );
   }
-  const email = opts.email === undefined ? undefined : expectEmail('updateUser', opts.email);
-  const firstname = expectText('updateUser', 'firstname', opts.firstname);
-  const lastname = expectText('updateUser', 'lastname', opts.lastname);
+  const contact: Record<string, string> = {};
+  if (opts.email !== undefined) contact.email = expectEmail('updateUser', opts.email);
+  for (const field of CONTACT_FIELDS) {
+    const value = expectText('updateUser', field, opts[field]);
+    if (value !== undefined) contact[field] = value;
+  }
   const language = expectText('updateUser', 'language', opts.language);
-  const contact = {
-    ...(email === undefined ? {} : { email }),
-    ...(firstname === undefined ? {} : { firstname }),
-    ...(lastname === undefined ? {} : { lastname }),
-  };
+  if (language !== undefined && !/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$/.test(language)) {
+    throw new UsageError(
+      `updateUser expects language as a code like 'en' or 'pt-BR', not ${shownArg(language)}.`,
+    );
+  }
   const body = {
     ...(Object.keys(contact).length ? { contact } : {}),
     ...(language === undefined ? {} : { language }),
   };
-  const check = UserUpdateRequest.safeParse({ ...body, version: 0 });
-  if (!check.success) {
-    throw new UsageError(
-      `updateUser expects language as a code of 2 to 16 characters like 'en', not ${shownArg(language)}.`,
-    );
-  }
 
   const before = await resolveUser(session, 'updateUser', ref);
   const saved = await session.busy('Updating the user', () =>
     putUser(session.client, before.id, { ...body, version: before.version }, session.signal()),
   );
   const who = await nameUser(session, saved);
-  if (email !== undefined && saved.contact?.email !== email) {
+  if (contact.email !== undefined && saved.contact?.email !== contact.email) {
     session.note(
       `${who} is activated: a confirmation link went to the old address; the e-mail (and version) change once it is used.`,
     );
   }
   // The undo puts back what was there: the fields this call changed, as they were.
-  const old: Record<string, string> = {};
-  if (email !== undefined) old.email = before.contact?.email ?? '';
-  if (firstname !== undefined) old.firstname = String(before.contact?.firstname ?? '');
-  if (lastname !== undefined) old.lastname = String(before.contact?.lastname ?? '');
-  if (language !== undefined) old.language = String(before.language ?? 'en');
-  const undo = Object.entries(old)
-    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
-    .join(', ');
-  session.note(visibleLine(`Undo with: await updateUser('${saved.id}', {${undo}})`));
+  const was = (before.contact ?? {}) as Record<string, unknown>;
+  const old = Object.keys(contact).map((k) => `${k}: ${JSON.stringify(String(was[k] ?? ''))}`);
+  if (language !== undefined)
+    old.push(`language: ${JSON.stringify(String(before.language ?? 'en'))}`);
+  session.note(visibleLine(`Undo with: await updateUser('${saved.id}', {${old.join(', ')}})`));
   return saved;
 }

@@ -239,13 +239,23 @@ describe('getUser and updateUser, setPassword (fetching-updating-user)', () => {
     expect(saved.contact).toMatchObject({ email: 'changed@example.test', firstname: 'Upd' });
     expect(saved.version).toBe(user.version + 1);
     const undo = shell.notes.at(-1) ?? '';
+    const phoned = await updateUser(shell.session, user.login, {
+      phone: '+1 555 0100',
+      language: 'de',
+    });
+    expect(phoned.contact).toMatchObject({ phone: '+1 555 0100', email: 'changed@example.test' });
+    expect(shell.notes.at(-1)).toBe(
+      `Undo with: await updateUser('${user.id}', {phone: "", language: "en"})`,
+    );
     expect(undo).toBe(
       `Undo with: await updateUser('${user.id}', {email: "${user.contact?.email}", firstname: ""})`,
     );
     await nothingSent(async () => {
       await refusal(updateUser(shell.session, user.id));
       await refusal(updateUser(shell.session, user.id, { email: 'nope' }));
-      await refusal(updateUser(shell.session, user.id, { phone: '1' }));
+      await refusal(updateUser(shell.session, user.id, { fax: '1' }));
+      await refusal(updateUser(shell.session, user.id, { phone: 42 }));
+      await refusal(updateUser(shell.session, user.id, { language: 'english please' }));
     });
   });
 

@@ -39,9 +39,9 @@ export const USER_HELPERS: readonly HelperSpec[] = [
     name: 'updateUser',
     topic: 'Users',
     tutorial: 'fetching-updating-user',
-    summary: "Change a user's e-mail or contact ({email, firstname, lastname, language}).",
+    summary: "Change a user's e-mail or contact ({email, firstname, lastname, phone, ...}).",
     details:
-      'Sends the version it has just read. An activated user keeps the old e-mail until a link sent there is used.',
+      'Also {title, address1, address2, city, state, zipcode, country, language}. Sends the version it has just read. An activated user keeps the old e-mail until a link sent there is used.',
     example: "await updateUser(user_id, {email: 'new.address@example.com'})",
     run: (s, user, changes) => updateUser(s, user, changes),
   },
