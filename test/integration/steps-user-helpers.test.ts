@@ -399,6 +399,13 @@ describe('disableUser, enableUser, deleteUser (disabling-enabling-deleting-user)
     });
   });
 
+  it("the session's --yes answers the confirmations, as {yes: true} does", async () => {
+    shell = await stepSession(emulator, { assumeYes: true });
+    const { user } = await customerWithUser();
+    expect((await disableUser(shell.session, user.id)).enabled).toBe(false);
+    expect((await deleteUser(shell.session, user.login)).deleted).toBe(true);
+  });
+
   it('delete asks first, disables, deletes with the version, and prints no undo', async () => {
     shell = await stepSession(emulator);
     const { tenant, user } = await customerWithUser();
