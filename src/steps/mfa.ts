@@ -2,11 +2,14 @@ import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
 import type { MfaPlan } from '../bulk/plan.ts';
 import type { MfaSummary } from '../bulk/summary.ts';
-import type { Tenant, TenantMfaInfo } from '../schemas/index.ts';
-import { expectBoolean, expectOptions, expectUuid } from './args.ts';
+import type { Tenant, TenantMfaInfo, User } from '../schemas/index.ts';
+import { visibleLine } from '../ui/visible.ts';
+import { expectBoolean, expectOptions } from './args.ts';
 import { BULK_OPTIONS, isBulk, setMfaBulk } from './bulk-mfa.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
+import { nameUser, resolveUser } from './user-ref.ts';
 
 /** Steps 5-6 read back: the tenant's 2FA status object, exactly as the page shows it. */
 export async function getMfa(session: StepSession, tenant?: unknown): Promise<TenantMfaInfo> {
@@ -167,15 +170,63 @@ export async function setMfa(
   return result;
 }
 
-/** The third documented 2FA operation: one user's setting. */
+/**
+ * The third documented 2FA operation, one user's setting: `PUT /users/{id}/mfa/status`
+ * `{enabled}`. Enabling locks the user out until they set up an authenticator app, so it asks
+ * first ({yes: true} answers it); disabling only lets them in with a password alone, as the
+ * page warns of nothing there. Answers the user as it is afterwards (its `mfa_status`).
+ */
 export async function setUserMfa(
   session: StepSession,
-  userId?: unknown,
-  enabled?: unknown,
-): Promise<unknown> {
-  const id = expectUuid('setUserMfa', 'the user id', userId);
-  const wanted = expectBoolean('setUserMfa', 'its second argument', enabled);
-  return session.busy('Changing the user', () =>
-    api.setUserMfa(session.client, id, wanted, session.signal()),
+  userRef?: unknown,
+  enabledArg?: unknown,
+  options?: unknown,
+): Promise<User> {
+  const opts = expectOptions('setUserMfa', options, ['yes'] as const);
+  checkYes('setUserMfa', opts.yes);
+  if (enabledArg === undefined && !session.ask) {
+    throw new UsageError(
+      'setUserMfa expects the user and true (enable) or false (disable), e.g. await setUserMfa(user_id, true).',
+    );
+  }
+  const given =
+    enabledArg === undefined
+      ? undefined
+      : expectBoolean('setUserMfa', 'its second argument', enabledArg);
+  const user = await resolveUser(session, 'setUserMfa', userRef);
+  const on =
+    given ??
+    (await (session.ask as NonNullable<StepSession['ask']>).select(
+      `Two-factor authentication for '${visibleLine(user.login)}':`,
+      [
+        { name: 'Enable', value: true },
+        { name: 'Disable', value: false },
+      ],
+    ));
+  const who = await nameUser(session, user);
+  const status = user.mfa_status ?? 'disabled';
+  const isOn = status === 'enabled' || status === 'setup_required';
+  if (isOn === on) {
+    session.note(`2FA is already ${status} for ${who}; nothing was sent.`);
+    return user;
+  }
+  if (on) {
+    const go = await confirmChange(session, {
+      helper: 'setUserMfa',
+      yes: opts.yes,
+      consequence: `Enabling 2FA for ${who} locks them out until they set up a one-time-password app (unless they have one already).`,
+      question: `Enable 2FA for '${visibleLine(user.login)}'?`,
+    });
+    if (!go) return user;
+  }
+  const after = await session.busy(
+    `${on ? 'Enabling' : 'Disabling'} 2FA for the user`,
+    async () => {
+      await api.setUserMfa(session.client, user.id, on, session.signal());
+      return api.getUser(session.client, user.id, session.signal());
+    },
   );
+  session.note(`${who}: 2FA is ${after.mfa_status ?? (on ? 'on' : 'off')} now.`);
+  session.note(`Undo with: await setUserMfa('${user.id}', ${!on})`);
+  return after;
 }

@@ -5,11 +5,17 @@ import type { HelperSpec } from './spec.ts';
 import { MFA_HELPERS } from './specs/mfa.ts';
 import { RAW_HELPERS } from './specs/raw.ts';
 import { TENANT_HELPERS } from './specs/tenants.ts';
+import { USER_HELPERS } from './specs/users.ts';
 
 export type { HelperSpec, HelperTopic } from './spec.ts';
 export { TOPICS } from './spec.ts';
 
-export const HELPERS: readonly HelperSpec[] = [...TENANT_HELPERS, ...MFA_HELPERS, ...RAW_HELPERS];
+export const HELPERS: readonly HelperSpec[] = [
+  ...TENANT_HELPERS,
+  ...MFA_HELPERS,
+  ...USER_HELPERS,
+  ...RAW_HELPERS,
+];
 
 export function findHelper(name: string): HelperSpec | undefined {
   return HELPERS.find((h) => h.name === name);

@@ -23,6 +23,11 @@ export interface Asker {
    * case). Optional: an Asker without it offers `select` instead.
    */
   search?<T>(message: string, choices: Choice<T>[]): Promise<T>;
+  /**
+   * A secret (a password), typed without being shown. Optional: a helper whose Asker has none
+   * asks for the secret as an argument instead, never with a question that echoes it.
+   */
+  password?(message: string): Promise<string>;
 }
 
 /** The choices whose name holds every word of `term` (case-insensitive); all for no term. */
@@ -116,6 +121,17 @@ export function terminalAsker(streams: {
       ),
     confirm: (message, defaultValue) =>
       ask((p, ctx) => p.confirm({ message: visible(message), default: defaultValue }, ctx)),
+    password: (message) =>
+      ask((p, ctx) =>
+        p.password(
+          {
+            message: visible(message),
+            mask: '*',
+            validate: (v) => v !== '' || 'Type it (it is not shown).',
+          },
+          ctx,
+        ),
+      ),
     search: (message, choices) =>
       ask((p, ctx) =>
         p.search(

@@ -178,10 +178,12 @@ describe('users', () => {
     }
     const user = rows.find((r) => r.mfa_status === 'disabled');
     if (!user) throw new Error('the seeded world has users without 2FA');
-    await setUserMfa(shell.session, user.id, true);
+    // Enabling locks the user out until they enrol: without a terminal it needs {yes: true}.
+    await expectUsage(setUserMfa(shell.session, user.id, true), /pass \{yes: true\}/);
+    await setUserMfa(shell.session, user.id, true, { yes: true });
     const after = await shell.client.request('GET', `/users/${user.id}`);
     expect((after.body as { mfa_status: string }).mfa_status).toMatch(/^(setup_required|enabled)$/);
-    await expectUsage(setUserMfa(shell.session, 'bob', true), /expects the user id/);
+    await expectUsage(setUserMfa(shell.session, 'bob', true), /no user has the login 'bob'/);
     await expectUsage(setUserMfa(shell.session, user.id, 'on'), /true or false/);
   });
 });

@@ -10,7 +10,7 @@ import {
   User as UserSchema,
   UserUpdateRequest,
 } from '../../schemas/index.ts';
-import { checked, int, uuid, uuidCsv } from '../args.ts';
+import { bool, checked, int, uuid, uuidCsv } from '../args.ts';
 import type { PlatformClient } from '../client.ts';
 import { UsageError } from '../errors.ts';
 
@@ -112,11 +112,14 @@ export async function getAccessPolicies(
   ).body.items;
 }
 
-/** `PUT /users/{id}/access_policies`: replaces the user's whole set of roles. */
+/**
+ * `PUT /users/{id}/access_policies`: replaces the user's whole set of roles. A binding kept
+ * from before carries its `id` and `version`; a new one has zero UUIDs and version 0.
+ */
 export async function setAccessPolicies(
   client: PlatformClient,
   id: string,
-  roles: readonly { role_id: string; tenant_id: string }[],
+  roles: readonly { role_id: string; tenant_id: string; id?: string; version?: number }[],
   signal?: AbortSignal,
 ): Promise<AccessPolicy[]> {
   const uid = uuid('setAccessPolicies', 'the user id', id);
@@ -136,4 +139,20 @@ export async function setAccessPolicies(
     signal,
   });
   return res.body.items;
+}
+
+/**
+ * Disables (`false`: the user cannot log in) or enables a user: `PUT /users/{id}` with
+ * `enabled` and the `version` just read, as the page does. Answers the user as saved.
+ */
+export async function setUserEnabled(
+  client: PlatformClient,
+  id: string,
+  enabled: boolean,
+  signal?: AbortSignal,
+): Promise<User> {
+  const uid = uuid('setUserEnabled', 'the user id', id);
+  const wanted = bool('setUserEnabled', enabled);
+  const res = await client.request('GET', `/users/${uid}`, { schema: UserSchema, signal });
+  return updateUser(client, uid, { enabled: wanted, version: res.body.version }, signal);
 }

@@ -36,8 +36,10 @@ export const MFA_HELPERS: readonly HelperSpec[] = [
     name: 'setUserMfa',
     topic: 'Two-factor authentication',
     tutorial: 'toggling-user-2fa',
-    summary: "Enable or disable one user's 2FA.",
-    example: "await setUserMfa('<user id>', true)",
-    run: (s, id, enabled) => setUserMfa(s, id, enabled),
+    summary: "Enable or disable one user's 2FA (by id, login or object); enabling asks first.",
+    details:
+      'Enabling locks the user out until they set up an authenticator app: {yes: true} answers the question. Disabling is not asked.',
+    example: "await setUserMfa('new.user', false)",
+    run: (s, user, enabled, opts) => setUserMfa(s, user, enabled, opts),
   },
 ];
