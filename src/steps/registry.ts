@@ -7,6 +7,7 @@ import { MFA_HELPERS } from './specs/mfa.ts';
 import { PARTNER_HELPERS } from './specs/partners.ts';
 import { RAW_HELPERS } from './specs/raw.ts';
 import { SERVICE_HELPERS } from './specs/services.ts';
+import { LIFECYCLE_HELPERS } from './specs/tenant-lifecycle.ts';
 import { TENANT_HELPERS } from './specs/tenants.ts';
 
 export type { HelperSpec, HelperTopic } from './spec.ts';
@@ -18,6 +19,7 @@ export const HELPERS: readonly HelperSpec[] = [
   ...SERVICE_HELPERS,
   ...CUSTOMER_HELPERS,
   ...PARTNER_HELPERS,
+  ...LIFECYCLE_HELPERS,
   ...RAW_HELPERS,
 ];
 
