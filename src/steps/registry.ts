@@ -6,6 +6,8 @@ import { CUSTOMER_HELPERS } from './specs/customers.ts';
 import { MFA_HELPERS } from './specs/mfa.ts';
 import { PARTNER_HELPERS } from './specs/partners.ts';
 import { RAW_HELPERS } from './specs/raw.ts';
+import { REPORT_HELPERS } from './specs/reports.ts';
+import { SEARCH_USAGE_HELPERS } from './specs/search-usage.ts';
 import { SERVICE_HELPERS } from './specs/services.ts';
 import { LIFECYCLE_HELPERS } from './specs/tenant-lifecycle.ts';
 import { TENANT_HELPERS } from './specs/tenants.ts';
@@ -20,6 +22,8 @@ export const HELPERS: readonly HelperSpec[] = [
   ...CUSTOMER_HELPERS,
   ...PARTNER_HELPERS,
   ...LIFECYCLE_HELPERS,
+  ...SEARCH_USAGE_HELPERS,
+  ...REPORT_HELPERS,
   ...RAW_HELPERS,
 ];
 
