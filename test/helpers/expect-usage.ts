@@ -54,3 +54,33 @@ export function answering(answer: boolean) {
     },
   };
 }
+
+/** A terminal user who picks the choice whose name matches `pick`, types `type` and says `yes`. */
+export function scripted(answers: { pick?: RegExp; type?: string[]; yes?: boolean }) {
+  const asked: string[] = [];
+  const typed = [...(answers.type ?? [])];
+  return {
+    asked,
+    ask: {
+      confirm: async (question: string) => {
+        asked.push(question);
+        return answers.yes ?? false;
+      },
+      select: async <T>(question: string, choices: Array<{ name: string; value: T }>) => {
+        asked.push(question);
+        const choice = choices.find((c) => answers.pick?.test(c.name));
+        if (!choice)
+          throw new Error(`no choice matches in: ${choices.map((c) => c.name).join(' | ')}`);
+        return choice.value;
+      },
+      input: async (question: string, opts?: { validate?: (v: string) => true | string }) => {
+        asked.push(question);
+        const text = typed.shift();
+        if (text === undefined) throw new Error(`nothing to type for: ${question}`);
+        const valid = opts?.validate?.(text) ?? true;
+        if (valid !== true) throw new Error(`the question refused '${text}': ${valid}`);
+        return text;
+      },
+    },
+  };
+}

@@ -16,6 +16,7 @@ import {
   changesSince,
   expectRefusedBeforeSending,
   expectSentence,
+  scripted,
 } from '../helpers/expect-usage.ts';
 import {
   type Emulator,
@@ -170,14 +171,17 @@ describe('setOfferingItems, setQuota and switchEdition', () => {
     expect(shell.notes.at(-1)).toBe(
       `Undo with: await setQuota('adv_workstations', null, {overage: null, tenant: '${c.id}'})`,
     );
-    const storage = await setQuota(shell.session, 'adv_storage', '200 GB', { tenant: c.id });
-    expect(storage.quota?.value).toBe(214748364800);
+    const storage = await setQuota(shell.session, 'adv_storage', '20 TB', { tenant: c.id });
+    expect(storage.quota?.value).toBe(20 * 1024 ** 4);
     const now = await offeringItems(shell.session, c.id, { status: 1 });
     expect(now.find((i) => i.name === 'adv_workstations')?.quota).toMatchObject({ value: 1000 });
     // Below the usage the emulator reports: asked first.
+    const usages = await calls.getTenantUsages(shell.client, c.id);
+    const used = usages.find((u) => u.name === 'adv_workstations')?.value ?? 0;
+    const under = Math.max(0, used - 1);
     await expectSentence(
-      setQuota(shell.session, 'workstations', 1, { tenant: c.id }),
-      /to 1, below what is in use \(\d+\)/,
+      setQuota(shell.session, 'workstations', under, { tenant: c.id }),
+      new RegExp(`to ${under}, below what is in use \\(${used}\\)`),
     );
   });
 
@@ -283,6 +287,30 @@ describe('setOfferingItems, setQuota and switchEdition', () => {
     expect(shell.notes.at(-1)).toBe(
       `Undo with: await switchEdition('advanced', {tenant: '${c.id}', service: 'backup'})  (quotas are not set back)`,
     );
+  });
+});
+
+describe('in a terminal, what is missing is asked', () => {
+  it('enableService offers the services the parent can pass down; setQuota the items on', async () => {
+    shell = await stepSession(emulator);
+    const c = await advancedCustomer();
+    shell.variables.tenant_id = c.id;
+    const user = scripted({ pick: /^Notary/ });
+    const result = await enableService({ ...shell.session, ask: user.ask });
+    expect(result.service.type).toBe('notary');
+    expect(user.asked).toEqual([`Service for '${c.name}':`]);
+
+    const quota = scripted({ pick: /^adv_workstations/, type: ['abc'] });
+    await expect(setQuota({ ...shell.session, ask: quota.ask })).rejects.toThrow(
+      /refused 'abc': setQuota expects the limit to be a whole number/,
+    );
+    const again = scripted({ pick: /^adv_workstations/, type: ['5000'] });
+    const item = await setQuota({ ...shell.session, ask: again.ask });
+    expect(item.quota?.value).toBe(5000);
+    expect(again.asked).toEqual([
+      `Item of '${c.name}':`,
+      'New limit for adv_workstations (empty for none):',
+    ]);
   });
 });
 
