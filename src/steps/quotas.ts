@@ -99,6 +99,7 @@ export async function setQuota(
     status: 1,
   });
   let wanted = name as string | undefined;
+  let storage = infra;
   if (wanted === undefined && session.ask) {
     if (items.length === 0) throw new UsageError(`setQuota: '${tenant.name}' has no item on.`);
     const chosen = await session.ask.select(
@@ -107,15 +108,9 @@ export async function setQuota(
     );
     const item = items[chosen];
     wanted = item?.name;
-    if (item?.infra_id && !infra) opts.infra = item.infra_id;
+    if (item?.infra_id && !infra) storage = item.infra_id;
   }
-  const item = matchItem(
-    'setQuota',
-    tenant,
-    items,
-    (wanted ?? '').trim(),
-    expectInfra('setQuota', opts.infra),
-  );
+  const item = matchItem('setQuota', tenant, items, (wanted ?? '').trim(), storage);
   const bytes = item.measurement_unit === 'bytes';
   let limitArg = value;
   if (limitArg === undefined && session.ask) {

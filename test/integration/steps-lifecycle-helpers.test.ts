@@ -25,6 +25,7 @@ import {
   stepSession,
   type TestShell,
 } from '../helpers/step-session.ts';
+import { tenantShell } from '../helpers/tenant-shell-cli.ts';
 
 let emulator: Emulator;
 let shell: TestShell;
@@ -36,7 +37,6 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 afterEach(() => shell?.close());
 
-const NEEDS_YES = /without a terminal to confirm, pass \{yes: true\}/;
 const customer = (name = 'Lifecycle Helper Customer') =>
   createTenant(shell.session, `${name} ${++n}`);
 
@@ -222,5 +222,18 @@ describe('disableTenant, enableTenant and deleteTenant', () => {
       /cannot disable; name a sub-tenant/,
     );
     expect(changesSince(shell, before)).toEqual([]);
+  });
+});
+
+describe('from a cell, as a user types them', () => {
+  it('--eval: a confirmation names {yes: true}; --yes answers it and the undo is printed', async () => {
+    const cell = "c = await createTenant('CLI Lifecycle Customer'); await disableTenant(c.id)";
+    const refused = await tenantShell(['--emulator', '--eval', cell]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/disableTenant locks its 0 users .*pass \{yes: true\}\./);
+    const done = await tenantShell(['--emulator', '--yes', '--eval', `${cell}; suspended.enabled`]);
+    expect(done.stderr).toMatch(/Undo with: await enableTenant\('[0-9a-f-]{36}'\)/);
+    expect(done.stdout.trim().split('\n').at(-1)).toBe('false');
+    expect(done.code).toBe(0);
   });
 });
