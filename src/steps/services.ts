@@ -5,7 +5,7 @@ import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
 import type { Application, Tenant } from '../schemas/index.ts';
 import { describe, expectOptions, isUuid } from './args.ts';
-import { confirmChange, count, yesOf } from './confirm.ts';
+import { confirmChange, count, literal, yesOf } from './confirm.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
 
@@ -156,7 +156,7 @@ export async function enableService(
     `${t.app.name} is enabled for '${t.tenant.name}', with none of its offering items: turn them on with setOfferingItems(...).`,
   );
   session.note(
-    `Undo with: await disableService('${t.app.type}', {tenant: '${t.tenant.id}'})  (it deletes the service's data there)`,
+    `Undo with: await disableService(${literal(t.app.type)}, {tenant: '${t.tenant.id}'})  (it deletes the service's data there)`,
   );
   return answer(t, [...t.enabled, t.app.id], true);
 }
