@@ -1,46 +1,36 @@
-// The one way a helper asks before a change that locks users out, deletes, or cannot be
-// undone: `{yes: true}` (or the session's --yes) answers it; without a terminal and without
-// it, one sentence naming {yes: true}; in a terminal, what will happen, then a yes/no.
+// The one confirmation of the user helpers, as setMfa asks its own: before a change that locks
+// a user out, deletes, or cannot be undone. `{yes: true}` or the session's --yes answer it;
+// without a terminal and without either, the helper stops with a sentence naming {yes: true}.
 import { UsageError } from '../api/errors.ts';
 import { expectBoolean } from './args.ts';
 import type { StepSession } from './session.ts';
 
-/** `{yes}` as given, or the session's --yes. */
-export function yesOf(session: StepSession, helper: string, value: unknown): boolean {
-  return value === undefined ? session.assumeYes : expectBoolean(helper, 'yes', value);
-}
-
 export interface Confirmation {
   helper: string;
-  yes: boolean;
-  /** "disables Cyber Protection for 'X' and deletes its data": what the refusal names. */
-  what: string;
-  /** The lines shown before the question: this tenant's name and numbers. */
-  explain: string;
+  /** The `yes` option as given (undefined: the session's assumeYes decides). */
+  yes: unknown;
+  /** What it will do, with this user's login and tenant: shown before the question. */
+  consequence: string;
+  /** The question, answered y/N (no by default). */
   question: string;
 }
 
-/**
- * True when the change may go ahead. False when the user said no (and was told nothing was
- * sent). Throws, before anything is sent, when there is no one to ask and no {yes: true}.
- */
+/** True to go on; false when the user answered no (a note says nothing was sent). */
 export async function confirmChange(session: StepSession, c: Confirmation): Promise<boolean> {
-  if (c.yes) return true;
+  const yes = c.yes === undefined ? session.assumeYes : expectBoolean(c.helper, 'yes', c.yes);
+  if (yes) return true;
   if (!session.ask) {
-    throw new UsageError(`${c.helper} ${c.what}; without a terminal to confirm, pass {yes: true}.`);
+    throw new UsageError(
+      `${c.consequence} Without a terminal to confirm, pass {yes: true} to ${c.helper}.`,
+    );
   }
-  session.note(c.explain);
+  session.note(c.consequence);
   const go = await session.ask.confirm(c.question, false);
   if (!go) session.note('Nothing was sent.');
   return go;
 }
 
-/** "1 user", "3 users". */
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`;
-}
-
-/** A string literal as the user would type it back in a call (for undo lines). */
-export function literal(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** The `yes` option checked up front, so a wrong one is refused before any call is sent. */
+export function checkYes(helper: string, yes: unknown): void {
+  if (yes !== undefined) expectBoolean(helper, 'yes', yes);
 }

@@ -4,10 +4,11 @@ import * as calls from '../api/calls/index.ts';
 import { UsageError } from '../api/errors.ts';
 import type { OfferingItem } from '../schemas/index.ts';
 import { describe, expectOptions } from './args.ts';
-import { confirmChange, count, literal, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import { readItems } from './offering-items.ts';
 import { checkServiceRef, findService } from './services.ts';
 import type { StepSession } from './session.ts';
+import { count, literal } from './wording.ts';
 
 const EDITION_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
@@ -24,7 +25,7 @@ export async function switchEdition(
   options?: unknown,
 ): Promise<OfferingItem[]> {
   const opts = expectOptions('switchEdition', options, ['tenant', 'service', 'yes'] as const);
-  const yes = yesOf(session, 'switchEdition', opts.yes);
+  checkYes('switchEdition', opts.yes);
   if (edition !== undefined && (typeof edition !== 'string' || !EDITION_NAME.test(edition))) {
     throw new UsageError(
       `switchEdition expects an edition name like 'pck_per_gigabyte' or 'pck_per_workload', not ${describe(edition)}.`,
@@ -75,13 +76,12 @@ export async function switchEdition(
   const on = onNames(items);
   const go = await confirmChange(session, {
     helper: 'switchEdition',
-    yes,
-    what: `switches ${app.name} of ${head} to ${to}, turning off ${count(on.length, 'item')} of the old edition with their quotas`,
-    explain: [
+    yes: opts.yes,
+    consequence: [
       `${head}: ${app.name} is in ${current.join(', ') || 'no edition'}, with ${count(on.length, 'item')} on${on.length ? ` (${on.join(', ')})` : ''}.`,
       `Switching to ${to} turns those off, with their quotas; the new edition's items the parent lacks stay off.`,
       ...(warnings.filter(Boolean).length ? [`The platform warns: ${warnings.join('; ')}`] : []),
-    ].join('\n'),
+    ].join(' '),
     question: `Switch ${app.name} of '${tenant.name}' to ${to}?`,
   });
   if (!go) return items;

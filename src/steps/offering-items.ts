@@ -5,9 +5,10 @@ import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
 import type { OfferingItem, OfferingItemPut, Tenant } from '../schemas/index.ts';
 import { describe, expectBoolean, expectOptions, isUuid } from './args.ts';
-import { confirmChange, count, literal, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
+import { count, literal } from './wording.ts';
 
 const EDITION = /^(\*|[A-Za-z0-9_]{1,64})$/;
 const TYPES = ['count', 'feature', 'infra'] as const;
@@ -150,7 +151,7 @@ export async function setOfferingItems(
   const edition =
     opts.edition === undefined ? '*' : expectEdition('setOfferingItems', opts.edition);
   const infra = expectInfra('setOfferingItems', opts.infra);
-  const yes = yesOf(session, 'setOfferingItems', opts.yes);
+  checkYes('setOfferingItems', opts.yes);
   const { tenant, items } = await readItems(session, 'setOfferingItems', opts.tenant, { edition });
   if (tenant.owner_id) {
     throw new UsageError(
@@ -171,12 +172,11 @@ export async function setOfferingItems(
     const head = `'${tenant.name}' (${tenant.kind}, ${tenant.id})`;
     const go = await confirmChange(session, {
       helper: 'setOfferingItems',
-      yes,
-      what: `turns off ${count(off.length, 'offering item')} of ${head}, dropping their quotas`,
-      explain: [
+      yes: opts.yes,
+      consequence: [
         `${head}: turning off ${off.map((i) => `${i.name}${where(i)} (${quotaText(i)})`).join(', ')}.`,
         'An item turned off loses its quota, and the workloads counted against it can no longer use it.',
-      ].join('\n'),
+      ].join(' '),
       question: `Turn off ${count(off.length, 'item')} for '${tenant.name}'?`,
     });
     if (!go) return picked.map((p) => p.item);

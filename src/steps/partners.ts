@@ -6,10 +6,11 @@ import * as api from '../api/endpoints.ts';
 import { CancelledError, UsageError } from '../api/errors.ts';
 import type { Tenant } from '../schemas/index.ts';
 import { describe, expectBoolean, expectName, expectOptions } from './args.ts';
-import { confirmChange, count, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import { expectEdition } from './offering-items.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
+import { count } from './wording.ts';
 
 const OPTIONS = [
   'parent',
@@ -28,7 +29,7 @@ export async function createPartner(
   options?: unknown,
 ): Promise<Tenant> {
   const opts = expectOptions('createPartner', options, OPTIONS);
-  const yes = yesOf(session, 'createPartner', opts.yes);
+  checkYes('createPartner', opts.yes);
   const ancestral =
     opts.ancestral_access === undefined
       ? false
@@ -65,9 +66,8 @@ export async function createPartner(
   if (enhanced) {
     const go = await confirmChange(session, {
       helper: 'createPartner',
-      yes,
-      what: `with enhanced_security makes '${partnerName}' encrypt every backup, for good`,
-      explain: `Enhanced security makes backups in '${partnerName}' and below encrypted, and cannot be turned off again.`,
+      yes: opts.yes,
+      consequence: `Enhanced security makes backups in '${partnerName}' and below encrypted, and cannot be turned off again.`,
       question: `Create '${partnerName}' with enhanced security?`,
     });
     if (!go) throw new CancelledError('Nothing was created.');

@@ -5,7 +5,7 @@ import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
 import type { Pricing } from '../schemas/index.ts';
 import { expectOptions } from './args.ts';
-import { confirmChange, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
 
@@ -16,7 +16,7 @@ export async function switchToProduction(
   options?: unknown,
 ): Promise<Pricing> {
   const opts = expectOptions('switchToProduction', options, ['yes'] as const);
-  const yes = yesOf(session, 'switchToProduction', opts.yes);
+  checkYes('switchToProduction', opts.yes);
   const id = await resolveTenantId(session, 'switchToProduction', tenant);
   const [t, pricing] = await session.busy('Reading the pricing', () =>
     Promise.all([
@@ -41,12 +41,11 @@ export async function switchToProduction(
     : '';
   const go = await confirmChange(session, {
     helper: 'switchToProduction',
-    yes,
-    what: `puts ${head} in production for good (billing starts, this whole month counted)`,
-    explain: [
+    yes: opts.yes,
+    consequence: [
       `${head} is in trial.${planned}`,
       'In production it is billed from now, the whole of this month counted in usage reports (best done on the 1st). It never goes back to trial.',
-    ].join('\n'),
+    ].join(' '),
     question: `Switch '${t.name}' to production? It cannot be undone.`,
   });
   if (!go) return pricing;

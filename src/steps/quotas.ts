@@ -4,9 +4,10 @@ import * as calls from '../api/calls/index.ts';
 import { UsageError } from '../api/errors.ts';
 import type { OfferingItem } from '../schemas/index.ts';
 import { describe, expectOptions } from './args.ts';
-import { confirmChange, literal, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import { expectInfra, matchItem, readItems, where } from './offering-items.ts';
 import type { StepSession } from './session.ts';
+import { literal } from './wording.ts';
 
 // Binary, as the platform counts storage: 1 GB is 1073741824 bytes.
 const UNITS: Record<string, number> = {
@@ -75,7 +76,7 @@ export async function setQuota(
 ): Promise<OfferingItem> {
   const opts = expectOptions('setQuota', options, ['overage', 'tenant', 'infra', 'yes'] as const);
   const infra = expectInfra('setQuota', opts.infra);
-  const yes = yesOf(session, 'setQuota', opts.yes);
+  checkYes('setQuota', opts.yes);
   if (name !== undefined && (typeof name !== 'string' || name.trim() === '' || name.length > 255)) {
     throw new UsageError(
       `setQuota expects an offering item's name like 'workstations' or 'pg_base_storage', not ${describe(name)}.`,
@@ -143,12 +144,11 @@ export async function setQuota(
     const head = `'${tenant.name}' (${tenant.kind}, ${tenant.id})`;
     const go = await confirmChange(session, {
       helper: 'setQuota',
-      yes,
-      what: `sets ${item.name} of ${head} to ${shown(item, limit)}, below what is in use (${shown(item, used ?? 0)})`,
-      explain: [
+      yes: opts.yes,
+      consequence: [
         `${head}: ${item.name}${where(item)} is at ${shown(item, before?.value)}, ${shown(item, used ?? 0)} in use.`,
         `A limit of ${shown(item, limit)} is already exceeded: new workloads are refused until usage drops or the limit rises.`,
-      ].join('\n'),
+      ].join(' '),
       question: `Set ${item.name} to ${shown(item, limit)} for '${tenant.name}'?`,
     });
     if (!go) return item;

@@ -9,9 +9,10 @@ import { UsageError } from '../api/errors.ts';
 import type { Report, StoredReport } from '../schemas/index.ts';
 import { ReportFormat, ReportKind, ReportLevel } from '../schemas/index.ts';
 import { describe, expectBoolean, expectOptions, isUuid } from './args.ts';
-import { confirmChange, count, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import type { StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
+import { count } from './wording.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
@@ -211,7 +212,8 @@ export async function downloadReport(
   options?: unknown,
 ): Promise<DownloadedReport> {
   const opts = expectOptions('downloadReport', options, ['format', 'file', 'yes'] as const);
-  const yes = yesOf(session, 'downloadReport', opts.yes);
+  checkYes('downloadReport', opts.yes);
+  const yes = opts.yes === undefined ? session.assumeYes : opts.yes === true;
   const format =
     opts.format === undefined
       ? undefined
@@ -276,9 +278,8 @@ export async function downloadReport(
     }
     replace = await confirmChange(session, {
       helper: 'downloadReport',
-      yes,
-      what: `replaces '${file}'`,
-      explain: `'${file}' exists (${existing.size} bytes, changed ${existing.mtime.toISOString()}).`,
+      yes: opts.yes,
+      consequence: `'${file}' exists (${existing.size} bytes, changed ${existing.mtime.toISOString()}).`,
       question: `Replace '${basename(file)}'?`,
     });
     if (!replace) throw new UsageError(`downloadReport: '${file}' was kept; nothing was written.`);

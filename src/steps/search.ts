@@ -3,9 +3,9 @@ import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
 import type { SearchItem } from '../schemas/index.ts';
 import { describe, expectOptions } from './args.ts';
-import { count } from './confirm.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
+import { count } from './wording.ts';
 
 const DEFAULT_LIMIT = 50;
 

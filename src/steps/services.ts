@@ -5,9 +5,10 @@ import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
 import type { Application, Tenant } from '../schemas/index.ts';
 import { describe, expectOptions, isUuid } from './args.ts';
-import { confirmChange, count, literal, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
+import { count, literal } from './wording.ts';
 
 /** The Management Portal: every tenant has it, and it cannot be disabled. */
 const PLATFORM_TYPE = 'platform';
@@ -171,7 +172,7 @@ export async function disableService(
   options?: unknown,
 ): Promise<ServiceChange> {
   const opts = expectOptions('disableService', options, ['tenant', 'yes'] as const);
-  const yes = yesOf(session, 'disableService', opts.yes);
+  checkYes('disableService', opts.yes);
   if (typeof service === 'string' && service.trim().toLowerCase() === PLATFORM_TYPE) {
     throw new UsageError(
       'disableService: the Management Portal (platform) cannot be disabled; nothing was sent.',
@@ -204,12 +205,11 @@ export async function disableService(
   const head = `'${t.tenant.name}' (${t.tenant.kind}, ${t.tenant.id})`;
   const go = await confirmChange(session, {
     helper: 'disableService',
-    yes,
-    what: `stops ${t.app.name} in ${head} and its sub-tenants and deletes its data there, for good`,
-    explain: [
+    yes: opts.yes,
+    consequence: [
       `${head}: ${t.app.name} is enabled, with ${count(on.length, 'offering item')} on${on.length ? ` (${on.map((i) => i.name).join(', ')})` : ''}.`,
       `Disabling it stops the service there and in its ${count(kids.length, 'direct sub-tenant')} (and theirs), turns their items off and deletes the service's data. It cannot be undone.`,
-    ].join('\n'),
+    ].join(' '),
     question: `Disable ${t.app.name} for '${t.tenant.name}' and delete its data?`,
   });
   if (!go) return answer(t, t.enabled, true);

@@ -5,9 +5,10 @@ import * as api from '../api/endpoints.ts';
 import { ApiError, UsageError } from '../api/errors.ts';
 import type { Tenant, TenantUpdateRequest } from '../schemas/index.ts';
 import { expectOptions } from './args.ts';
-import { confirmChange, count, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import { remember, type StepSession } from './session.ts';
 import { resolveTenantId } from './tenants.ts';
+import { count } from './wording.ts';
 
 /** The tenant a reference names, read fresh (its version is sent with the change). */
 export async function readTenant(
@@ -66,7 +67,7 @@ export async function limitAccess(
   options?: unknown,
 ): Promise<Tenant> {
   const opts = expectOptions('limitAccess', options, ['yes'] as const);
-  const yes = yesOf(session, 'limitAccess', opts.yes);
+  checkYes('limitAccess', opts.yes);
   const t = await readTenant(session, 'limitAccess', tenant);
   if (t.kind === 'unit') {
     throw new UsageError(
@@ -85,12 +86,11 @@ export async function limitAccess(
   const n = await usersIn(session, t.id);
   const go = await confirmChange(session, {
     helper: 'limitAccess',
-    yes,
-    what: `closes ${head(t)} to the administrators above it, possibly yours`,
-    explain: [
+    yes: opts.yes,
+    consequence: [
       `${head(t)}: administrators above it lose sight of it. It leaves their searches, they cannot log in as ${users(n)}, and only its own administrators can open it again.`,
       'Your API client keeps access only if it created the tenant.',
-    ].join('\n'),
+    ].join(' '),
     question: `Close '${t.name}' to higher-level administrators?`,
   });
   if (!go) return t;
@@ -183,7 +183,7 @@ export async function lockTenant(
   options?: unknown,
 ): Promise<Tenant> {
   const opts = expectOptions('lockTenant', options, ['owner', 'yes'] as const);
-  const yes = yesOf(session, 'lockTenant', opts.yes);
+  checkYes('lockTenant', opts.yes);
   const t = await readTenant(session, 'lockTenant', tenant);
   const ownerId =
     opts.owner === undefined
@@ -198,9 +198,8 @@ export async function lockTenant(
     const owner = session.seen.get(ownerId)?.name ?? ownerId;
     const go = await confirmChange(session, {
       helper: 'lockTenant',
-      yes,
-      what: `locks ${head(t)} for '${owner}', which may leave you unable to change or unlock it`,
-      explain: `${head(t)}: once locked for '${owner}', only administrators of '${owner}' and above may change or unlock it; if you are below it, you cannot.`,
+      yes: opts.yes,
+      consequence: `${head(t)}: once locked for '${owner}', only administrators of '${owner}' and above may change or unlock it; if you are below it, you cannot.`,
       question: `Lock '${t.name}' for '${owner}'?`,
     });
     if (!go) return t;

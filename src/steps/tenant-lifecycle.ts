@@ -5,9 +5,10 @@ import * as api from '../api/endpoints.ts';
 import { UsageError } from '../api/errors.ts';
 import type { Tenant } from '../schemas/index.ts';
 import { expectOptions } from './args.ts';
-import { confirmChange, count, yesOf } from './confirm.ts';
+import { checkYes, confirmChange } from './confirm.ts';
 import type { StepSession } from './session.ts';
 import { changeTenant, readTenant, usersIn } from './tenant-access.ts';
+import { count } from './wording.ts';
 
 const head = (t: Tenant) => `'${t.name}' (${t.kind}, ${t.id})`;
 const users = (n: number | undefined) =>
@@ -35,7 +36,7 @@ export async function disableTenant(
   options?: unknown,
 ): Promise<Tenant> {
   const opts = expectOptions('disableTenant', options, ['yes'] as const);
-  const yes = yesOf(session, 'disableTenant', opts.yes);
+  checkYes('disableTenant', opts.yes);
   const t = await readTenant(session, 'disableTenant', tenant);
   notYourOwn(session, 'disableTenant', t, 'disable');
   if (!t.enabled) {
@@ -45,12 +46,11 @@ export async function disableTenant(
   const [n, kids] = await holdings(session, t);
   const go = await confirmChange(session, {
     helper: 'disableTenant',
-    yes,
-    what: `locks ${users(n)} and the API clients of ${head(t)} out`,
-    explain: [
+    yes: opts.yes,
+    consequence: [
       `${head(t)}: ${users(n)} (those of its ${count(kids.length, 'direct sub-tenant')} included) and its API clients can no longer log in until it is enabled again.`,
       'Its data is kept and its services are still billed.',
-    ].join('\n'),
+    ].join(' '),
     question: `Suspend '${t.name}'?`,
   });
   if (!go) return t;
@@ -88,19 +88,18 @@ export async function deleteTenant(
   options?: unknown,
 ): Promise<{ id: string; name: string; deleted: boolean }> {
   const opts = expectOptions('deleteTenant', options, ['yes'] as const);
-  const yes = yesOf(session, 'deleteTenant', opts.yes);
+  checkYes('deleteTenant', opts.yes);
   const t = await readTenant(session, 'deleteTenant', tenant);
   notYourOwn(session, 'deleteTenant', t, 'delete');
   const [n, kids] = await holdings(session, t);
   const go = await confirmChange(session, {
     helper: 'deleteTenant',
-    yes,
-    what: `deletes ${head(t)} with its ${count(kids.length, 'direct sub-tenant')} and ${users(n)}, for good`,
-    explain: [
+    yes: opts.yes,
+    consequence: [
       `${head(t)}: deleting it deletes its ${count(kids.length, 'direct sub-tenant')} (and theirs), ${users(n)} and its API clients, and stops its services.`,
       ...(t.enabled ? ['It is suspended first: the platform deletes only a disabled tenant.'] : []),
       'Its users and API clients cannot be brought back.',
-    ].join('\n'),
+    ].join(' '),
     question: `Delete '${t.name}' with everything in it? It cannot be undone.`,
   });
   if (!go) return { id: t.id, name: t.name, deleted: false };

@@ -47,7 +47,7 @@ describe('limitAccess and allowAccess', () => {
     const before = shell.calls.length;
     await expectSentence(
       limitAccess(shell.session, c.id),
-      /closes '.*' \(customer, .*\) to the administrators above it, possibly yours; without a terminal/,
+      /\(customer, .*\): administrators above it lose sight of it\. .* Without a terminal to confirm, pass \{yes: true\} to limitAccess\./,
     );
     expect(changesSince(shell, before)).toEqual([]);
     const closed = await limitAccess(shell.session, c.name, { yes: true });
@@ -142,7 +142,7 @@ describe('lockTenant and unlockTenant', () => {
     const before = shell.calls.length;
     await expectSentence(
       lockTenant(shell.session, c.id, { owner: folder.id }),
-      /which may leave you unable to change or unlock it; without a terminal to confirm, pass \{yes: true\}/,
+      /once locked for '.*', only administrators of '.*' and above may change or unlock it; if you are below it, you cannot\. Without a terminal to confirm, pass \{yes: true\} to lockTenant\./,
     );
     expect(changesSince(shell, before)).toEqual([]);
     await expectRefusedBeforeSending(
@@ -160,7 +160,7 @@ describe('disableTenant, enableTenant and deleteTenant', () => {
     const before = shell.calls.length;
     await expectSentence(
       disableTenant(shell.session, c.id),
-      /locks its 0 users and the API clients of '.*' \(customer, .*\) out; without a terminal/,
+      /\(customer, .*\): its 0 users \(those of its 0 direct sub-tenants included\) and its API clients can no longer log in .* pass \{yes: true\} to disableTenant\./,
     );
     expect(changesSince(shell, before)).toEqual([]);
     const no = answering(false);
@@ -185,7 +185,7 @@ describe('disableTenant, enableTenant and deleteTenant', () => {
     const before = shell.calls.length;
     await expectSentence(
       deleteTenant(shell.session, c.id),
-      /deletes '.*' \(customer, .*\) with its 0 direct sub-tenants and its 0 users, for good; without a terminal/,
+      /\(customer, .*\): deleting it deletes its 0 direct sub-tenants \(and theirs\), its 0 users and its API clients.* pass \{yes: true\} to deleteTenant\./,
     );
     expect(changesSince(shell, before)).toEqual([]);
     const gone = await deleteTenant(shell.session, c.id, { yes: true });
@@ -230,7 +230,9 @@ describe('from a cell, as a user types them', () => {
     const cell = "c = await createTenant('CLI Lifecycle Customer'); await disableTenant(c.id)";
     const refused = await tenantShell(['--emulator', '--eval', cell]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/disableTenant locks its 0 users .*pass \{yes: true\}\./);
+    expect(refused.stderr).toMatch(
+      /its 0 users .* can no longer log in .*pass \{yes: true\} to disableTenant\./,
+    );
     const done = await tenantShell(['--emulator', '--yes', '--eval', `${cell}; suspended.enabled`]);
     expect(done.stderr).toMatch(/Undo with: await enableTenant\('[0-9a-f-]{36}'\)/);
     expect(done.stdout.trim().split('\n').at(-1)).toBe('false');

@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 afterEach(() => shell?.close());
 
-const NEEDS_YES = /without a terminal to confirm, pass \{yes: true\}/;
+const NEEDS_YES = /Without a terminal to confirm, pass \{yes: true\} to disableService\./;
 
 async function customer(name = 'Services Helper Customer') {
   return createTenant(shell.session, `${name} ${++n}`);
@@ -181,7 +181,7 @@ describe('setOfferingItems, setQuota and switchEdition', () => {
     const under = Math.max(0, used - 1);
     await expectSentence(
       setQuota(shell.session, 'workstations', under, { tenant: c.id }),
-      new RegExp(`to ${under}, below what is in use \\(${used}\\)`),
+      new RegExp(`${used} in use\\. A limit of ${under} is already exceeded`),
     );
   });
 
@@ -210,7 +210,7 @@ describe('setOfferingItems, setQuota and switchEdition', () => {
     );
     await expectSentence(
       setQuota(shell.session, 'workstations', 0, { tenant: c.id }),
-      /below what is in use .*without a terminal to confirm, pass \{yes: true\}/,
+      /A limit of 0 is already exceeded.* pass \{yes: true\} to setQuota\./,
     );
     await expectSentence(
       setQuota(shell.session, 'servers', 3, { tenant: c.id }),
@@ -232,7 +232,7 @@ describe('setOfferingItems, setQuota and switchEdition', () => {
     const before = shell.calls.length;
     await expectSentence(
       setOfferingItems(shell.session, { adv_workstations: false }, { tenant: c.id }),
-      /turns off 1 offering item of .*dropping their quotas; without a terminal to confirm, pass \{yes: true\}/,
+      /turning off adv_workstations \(quota .*\)\. An item turned off loses its quota.* pass \{yes: true\} to setOfferingItems\./,
     );
     expect(changesSince(shell, before)).toEqual([]);
     const off = await setOfferingItems(
@@ -266,7 +266,7 @@ describe('setOfferingItems, setQuota and switchEdition', () => {
     const before = shell.calls.length;
     await expectSentence(
       switchEdition(shell.session, 'pck_per_gigabyte', { tenant: c.id }),
-      /switches Cyber Protection of .* to pck_per_gigabyte.*pass \{yes: true\}/,
+      /Cyber Protection is in advanced, with .* Switching to pck_per_gigabyte turns those off.* pass \{yes: true\} to switchEdition\./,
     );
     // An edition the service does not have: the dry run says so, and no change is sent.
     const typo = await switchEdition(shell.session, 'pck_per_gigabite', {
@@ -321,7 +321,7 @@ describe('switchToProduction', () => {
     const before = shell.calls.length;
     await expectSentence(
       switchToProduction(shell.session, c.id),
-      /puts '.*' \(customer, .*\) in production for good.*pass \{yes: true\}/,
+      /\(customer, .*\) is in trial\..* It never goes back to trial\. Without a terminal to confirm, pass \{yes: true\} to switchToProduction\./,
     );
     expect(changesSince(shell, before)).toEqual([]);
     const pricing = await switchToProduction(shell.session, c.id, { yes: true });
@@ -373,7 +373,7 @@ describe('createPartner', () => {
     await expectRefusedBeforeSending(
       shell,
       createPartner(shell.session, 'Secure Partner', { enhanced_security: true }),
-      /encrypt every backup, for good; without a terminal to confirm, pass \{yes: true\}/,
+      /cannot be turned off again\. Without a terminal to confirm, pass \{yes: true\} to createPartner\./,
     );
     await expectRefusedBeforeSending(
       shell,
