@@ -83,6 +83,23 @@ const setUserMfa = helper('setUserMfa');
 const get = helper('get');
 const put = helper('put');
 const post = helper('post');
+// The tenant-side helpers of the onboarding pages.
+const enableService = helper('enableService');
+const disableService = helper('disableService');
+const setOfferingItems = helper('setOfferingItems');
+const setQuota = helper('setQuota');
+const switchEdition = helper('switchEdition');
+const switchToProduction = helper('switchToProduction');
+const createPartner = helper('createPartner');
+const limitAccess = helper('limitAccess');
+const moveTenant = helper('moveTenant');
+const lockTenant = helper('lockTenant');
+const disableTenant = helper('disableTenant');
+const deleteTenant = helper('deleteTenant');
+const search = helper('search');
+const usage = helper('usage');
+const createReport = helper('createReport');
+const downloadReport = helper('downloadReport');
 
 function loginWith(
   flags: Record<string, string | boolean | undefined>,
@@ -403,6 +420,114 @@ add('helper arguments', [
     name: 'post(undefined)',
     run: () => post(undefined),
     says: /post expects a path/,
+    code: 'E_USAGE',
+  },
+  {
+    name: "enableService('backup') on your own tenant",
+    run: () => enableService('backup'),
+    says: /services of your own tenant are set by its parent's administrators/,
+    code: 'E_USAGE',
+  },
+  {
+    name: 'enableService({}) (not a service)',
+    run: () => enableService({}),
+    says: /expects a service: its type like 'backup', its name or its id, not an object/,
+    code: 'E_USAGE',
+  },
+  {
+    name: "disableService('backup', {tenant: a hidden tenant, yes: true})",
+    run: () => disableService('backup', { tenant: hiddenId, yes: true }),
+    says: /403/,
+    code: 'E_API',
+  },
+  {
+    name: "setOfferingItems('adv_vms') (a name, not an object)",
+    run: () => setOfferingItems('adv_vms'),
+    says: /an object of item names and true \(on\) or false \(off\)/,
+    code: 'E_USAGE',
+  },
+  {
+    name: "setQuota('workstations', '1e9')",
+    run: () => setQuota('workstations', '1e9'),
+    says: /the limit to be a whole number of 0 or more/,
+    code: 'E_USAGE',
+  },
+  {
+    name: "switchEdition('pck_per_gigabyte; rm -rf /')",
+    run: () => switchEdition('pck_per_gigabyte; rm -rf /'),
+    says: /an edition name like 'pck_per_gigabyte'/,
+    code: 'E_USAGE',
+  },
+  {
+    name: 'switchToProduction(a hidden tenant, {yes: true})',
+    run: () => switchToProduction(hiddenId, { yes: true }),
+    says: /403/,
+    code: 'E_API',
+  },
+  {
+    name: "createPartner('   ') (blank name)",
+    run: () => createPartner('   '),
+    says: /1 to 255 characters/,
+    code: 'E_USAGE',
+  },
+  {
+    name: 'limitAccess(unit, {yes: true})',
+    run: () => limitAccess(unitId, { yes: true }),
+    says: /is a unit; higher-level access can be limited on partners, folders and customers only/,
+    code: 'E_USAGE',
+  },
+  {
+    name: 'moveTenant(unit, your tenant)',
+    run: () => moveTenant(unitId, emulator.tenant_id),
+    says: /units cannot be moved/,
+    code: 'E_USAGE',
+  },
+  {
+    name: 'lockTenant(a hidden tenant)',
+    run: () => lockTenant(hiddenId),
+    says: /403/,
+    code: 'E_API',
+  },
+  {
+    name: 'disableTenant(locked tenant, {yes: true})',
+    run: () => disableTenant(lockedName, { yes: true }),
+    says: /locked/i,
+    code: 'E_API',
+  },
+  {
+    name: 'deleteTenant(locked tenant, {yes: true}) (the suspension is refused: nothing deleted)',
+    run: () => deleteTenant(lockedName, { yes: true }),
+    says: /locked/i,
+    code: 'E_API',
+  },
+  {
+    name: 'deleteTenant(your own tenant, {yes: true})',
+    run: () => deleteTenant(emulator.tenant_id, { yes: true }),
+    says: /is the tenant your API client belongs to, which it cannot delete/,
+    code: 'E_USAGE',
+  },
+  {
+    name: "search('a\\0') (too short, with a NUL)",
+    run: () => search('a\u0000'),
+    says: /a text of 3 to 255 characters/,
+    code: 'E_USAGE',
+  },
+  {
+    name: "usage(tenant_id, {usage_names: ['$(rm -rf /)']})",
+    run: () => usage(undefined, { usage_names: ['$(rm -rf /)'] }),
+    says: /usage_names as a list of names/,
+    code: 'E_USAGE',
+  },
+  {
+    name: "createReport('2024-01', {formats: ['exe']})",
+    run: () => createReport('2024-01', { formats: ['exe'] }),
+    says: /formats as a list of csv, html/,
+    code: 'E_USAGE',
+  },
+  {
+    name: "downloadReport(id, {file: 'a\\0b'}) (a NUL in the file name)",
+    run: () => downloadReport(emulator.tenant_id, { file: 'a\u0000b' }),
+    says: /file to be the path of a file to write/,
     code: 'E_USAGE',
   },
 ]);
