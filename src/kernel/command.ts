@@ -3,6 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../api/errors.ts';
+import {
+  ENV_CLIENT_ID,
+  ENV_CLIENT_SECRET,
+  ENV_URL,
+  type IncompleteCredentials,
+} from '../auth/credential-sources.ts';
+import { EMULATOR_KERNEL_NAME } from './names.ts';
 
 export const KERNEL_USAGE = `Usage:
   tenant-shell kernel [--emulator] [--profile NAME | --url URL --client-id ID] --connection-file FILE
@@ -92,8 +99,9 @@ export async function kernelCommand(argv: string[]): Promise<number> {
     log: (line) => {
       stderr(`${line}\n`);
     },
-    // No terminal: the login comes from the flags, a profile or the environment.
-    login: (print) =>
+    // From the flags, a profile or the environment; what is missing is asked over Jupyter's
+    // stdin (the terminal's questions) when the first cell's front end takes answers.
+    login: ({ print, asker }) =>
       login({
         flags: {
           emulator: flags.emulator,
@@ -102,10 +110,18 @@ export async function kernelCommand(argv: string[]): Promise<number> {
           clientId: flags['client-id'],
         },
         env: process.env,
-        interactive: false,
+        interactive: asker !== undefined,
+        ...(asker !== undefined && { asker }),
+        missingCredentials: kernelMissingCredentials,
         print,
       }),
   });
   await kernel.start();
   return kernel.exited;
+}
+
+/** Missing credentials where the front end answers no questions (nbconvert, papermill). */
+export function kernelMissingCredentials(resolution: IncompleteCredentials): string {
+  const found = resolution.source ? ` (found: ${resolution.source})` : '';
+  return `The kernel has no complete login${found} and this front end answers no questions (allow_stdin is false, as in nbconvert and papermill): set ${ENV_URL}, ${ENV_CLIENT_ID} and ${ENV_CLIENT_SECRET} in the environment Jupyter starts from (or save a profile and set ${ENV_CLIENT_SECRET}), or run the notebook on the '${EMULATOR_KERNEL_NAME}' kernel.`;
 }

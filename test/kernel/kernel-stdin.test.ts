@@ -39,12 +39,22 @@ describe('tenant-shell kernel: questions over stdin', () => {
     expect(done.content.status, String(done.content.evalue)).toBe('ok');
   });
 
-  it('without stdin (nbconvert, papermill) a question fails at once, naming {yes: true}', async () => {
+  it('without stdin (nbconvert, papermill) a helper fails at once, in its own sentence', async () => {
     const asked = kernel.questions.length;
     const started = Date.now();
     const done = await kernel.execute('await findTenant()', { allow_stdin: false }).reply;
     expect(done.content).toMatchObject({ status: 'error', ename: 'E_USAGE' });
-    expect(String(done.content.evalue)).toContain('pass {yes: true}');
+    // The helper's own sentence (as in a one-shot run), not a generic one about stdin.
+    expect(String(done.content.evalue)).toBe(
+      "findTenant expects the tenant's name, e.g. findTenant('Northwind Dental').",
+    );
+    const confirm = kernel.execute('await setMfa(true, {subtree: true})', { allow_stdin: false });
+    expect(String((await confirm.reply).content.evalue)).toBe(
+      'setMfa(true) over many tenants needs a confirmation; without a terminal, pass {yes: true} (or {dryRun: true} to see the plan).',
+    );
+    // Refused before any call: nothing was sent.
+    const shown = (await kernel.outputs(confirm.msgId)).map((m) => m.header.msg_type);
+    expect(shown).not.toContain('display_data');
     expect(Date.now() - started).toBeLessThan(3000);
     expect(kernel.questions.length).toBe(asked);
   });
