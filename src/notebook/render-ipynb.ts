@@ -14,7 +14,10 @@ export function toLines(text: string): string[] {
   return lines.map((line, i) => (i < lines.length - 1 ? `${line}\n` : line)).filter((l) => l);
 }
 
-/** The calls of a cell as a display: Markdown and plain text to read, the calls themselves in metadata. */
+/**
+ * The calls of a cell as a display: Markdown and plain text to read, the calls themselves in
+ * metadata. Texts are whole strings, as on the wire; a file stores them as lists of lines.
+ */
 export function callsDisplay(calls: readonly NotebookCall[]) {
   const markdown = calls
     .map((call) => {
@@ -29,7 +32,7 @@ export function callsDisplay(calls: readonly NotebookCall[]) {
     .map((call) => `${call.method} ${call.path} → ${call.status ?? call.error?.code ?? '?'}`)
     .join('\n');
   return {
-    data: { 'text/markdown': toLines(markdown), 'text/plain': toLines(plain) },
+    data: { 'text/markdown': markdown, 'text/plain': plain },
     metadata: { tenant_shell: { calls } },
   };
 }
@@ -43,8 +46,17 @@ function codeCell(cell: Cell) {
       text: toLines(`${cell.printed.join('\n')}\n`),
     });
   }
-  if (cell.calls.length > 0)
-    outputs.push({ output_type: 'display_data', ...callsDisplay(cell.calls) });
+  if (cell.calls.length > 0) {
+    const { data, metadata } = callsDisplay(cell.calls);
+    outputs.push({
+      output_type: 'display_data',
+      data: {
+        'text/markdown': toLines(data['text/markdown']),
+        'text/plain': toLines(data['text/plain']),
+      },
+      metadata,
+    });
+  }
   if (cell.output !== undefined) {
     outputs.push({
       output_type: 'execute_result',
