@@ -14,8 +14,9 @@ import { EMULATOR_KERNEL_NAME } from './names.ts';
 export const KERNEL_USAGE = `Usage:
   tenant-shell kernel [--emulator] [--profile NAME | --url URL --client-id ID] --connection-file FILE
                                    run as a Jupyter kernel (Jupyter starts it from a kernelspec)
-  tenant-shell kernel install [--user | --prefix DIR] [--emulator]
-                                   write the "tenant-shell" kernelspec (and "tenant-shell-emulator")
+  tenant-shell kernel install [--user | --prefix DIR] [--emulator] [--interrupt message|signal]
+                                   write the "tenant-shell" kernelspec (and "tenant-shell-emulator");
+                                   signal interrupts (POSIX) also stop a synchronous loop
   tenant-shell kernel uninstall [--user | --prefix DIR]
   tenant-shell kernel list         the tenant-shell kernels Jupyter finds`;
 
@@ -33,6 +34,7 @@ function parse(argv: string[]) {
         'client-id': { type: 'string' },
         user: { type: 'boolean' },
         prefix: { type: 'string' },
+        interrupt: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -59,10 +61,16 @@ export async function kernelCommand(argv: string[]): Promise<number> {
   if (flags.user && flags.prefix !== undefined)
     throw new UsageError('--user and --prefix DIR name two places: give one.');
   const target = { prefix: flags.prefix };
+  const interrupt = flags.interrupt ?? 'message';
+  if (interrupt !== 'message' && interrupt !== 'signal')
+    throw new UsageError(
+      `--interrupt takes message or signal, not ${JSON.stringify(interrupt)}.`,
+      'signal (POSIX only) also stops a synchronous loop; message works everywhere.',
+    );
   const install = () => import('./install.ts');
   switch (action) {
     case 'install':
-      out(await (await install()).install(target, !!flags.emulator, process.env));
+      out(await (await install()).install(target, !!flags.emulator, process.env, interrupt));
       return 0;
     case 'uninstall':
       out(await (await install()).uninstall(target, process.env));

@@ -220,6 +220,21 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     expect((await kernel.execute('kept').reply).content.status).toBe('ok');
   });
 
+  it('SIGINT stops a synchronous loop (V8 breaks the cell), and the kernel goes on', async () => {
+    const loop = kernel.execute('while (true) {}');
+    await new Promise((r) => setTimeout(r, 500));
+    const started = Date.now();
+    kernel.process.kill('SIGINT');
+    const done = await loop.reply;
+    expect(done.content).toMatchObject({
+      status: 'error',
+      ename: 'ERR_SCRIPT_EXECUTION_INTERRUPTED',
+    });
+    expect(done.content.traceback).toEqual(['Cancelled.']);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await kernel.execute('kept').reply).content.status).toBe('ok');
+  });
+
   it('masks the session token in everything it sends', async () => {
     const { msgId, reply } = kernel.execute(
       'console.log(auth.Authorization); ({token: auth.Authorization})',
