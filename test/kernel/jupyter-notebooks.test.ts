@@ -129,7 +129,7 @@ describe.skipIf(jupyterMissing !== undefined)('notebooks through Jupyter', () =>
   }, 150_000);
 
   it('the stop button during a tree-wide change leaves a report; the next cell resumes it', async () => {
-    const emulator = await startEmulator({ port: 0, tenants: 150, seed: 5, latency: 60 });
+    const emulator = await startEmulator({ port: 0, tenants: 150, seed: 5, latency: 80 });
     try {
       const report = join(jupyter.dir, 'interrupted.json');
       const result = await runClient(
