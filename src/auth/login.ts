@@ -83,6 +83,11 @@ export interface LoginOptions {
   asker?: LoginAsker;
   /** The sentence for missing credentials where nothing may be asked (default: the command line's). */
   missingCredentials?: (resolution: IncompleteCredentials) => string;
+  /**
+   * Shows a newly created client secret, the one line never masked (default: `print`). A
+   * notebook keeps what is printed, so the kernel shows it in a question instead.
+   */
+  showSecretOnce?: (line: string) => Promise<void>;
   /** Overrides the lazy import of the embedded emulator (tests). */
   startEmulator?: () => Promise<EmulatorHandle>;
   /** One line for the user (already masked). */
@@ -373,7 +378,9 @@ class Login {
     // The one place a secret is shown: printed raw, once, then masked like every other.
     this.#print(`Created the API client "${created.data?.client_name ?? 'tenant-shell'}".`);
     this.#print(`  client id:     ${created.client_id}`);
-    this.#opts.print(`  client secret: ${created.client_secret}`);
+    const line = `  client secret: ${created.client_secret}`;
+    if (this.#opts.showSecretOnce) await this.#opts.showSecretOnce(line);
+    else this.#opts.print(line);
     this.#print(
       `The secret is shown only this once: store it in a secret manager, or set ${ENV_CLIENT_SECRET} to it for the next start.`,
     );

@@ -121,6 +121,14 @@ export async function kernelCommand(argv: string[]): Promise<number> {
         interactive: asker !== undefined,
         ...(asker !== undefined && { asker }),
         missingCredentials: kernelMissingCredentials,
+        // The input box's prompt is not an output: the notebook file never holds the secret.
+        ...(asker !== undefined && {
+          showSecretOnce: async (line: string) => {
+            await asker.input(
+              `${line.trim()}\nStore it now (it is not kept in the notebook), then press Enter:`,
+            );
+          },
+        }),
         print,
       }),
   });
