@@ -27,15 +27,16 @@ import {
   type CredentialResolution,
   ENV_CLIENT_SECRET,
   type Env,
+  type IncompleteCredentials,
   missingCredentialsMessage,
   refuseSecretFlag,
   resolveCredentials,
 } from './credential-sources.ts';
-import type { PromptContext } from './login-questions.ts';
+import type { LoginAsker, PromptContext } from './login-questions.ts';
 import { loadProfiles, type ProfileStore, pickProfile, saveProfile } from './profiles.ts';
 
 export type { AuthFlags, Env } from './credential-sources.ts';
-export type { PromptContext } from './login-questions.ts';
+export type { LoginAsker, PromptContext } from './login-questions.ts';
 
 /** What `startEmulator` hands back (the fields the login uses). */
 export interface EmulatorHandle {
@@ -75,6 +76,18 @@ export interface LoginOptions {
   interactive: boolean;
   /** Passed to every prompt; its signal also cancels the network calls. */
   context?: PromptContext;
+  /**
+   * Where the questions go when not to the terminal's prompts (the Jupyter kernel's stdin
+   * channel): the same questions, in the same order.
+   */
+  asker?: LoginAsker;
+  /** The sentence for missing credentials where nothing may be asked (default: the command line's). */
+  missingCredentials?: (resolution: IncompleteCredentials) => string;
+  /**
+   * Shows a newly created client secret, the one line never masked (default: `print`). A
+   * notebook keeps what is printed, so the kernel shows it in a question instead.
+   */
+  showSecretOnce?: (line: string) => Promise<void>;
   /** Overrides the lazy import of the embedded emulator (tests). */
   startEmulator?: () => Promise<EmulatorHandle>;
   /** One line for the user (already masked). */
@@ -183,6 +196,12 @@ class Login {
     return this.#questions;
   }
 
+  /** The questions and what asks them (the caller's asker, else Inquirer on the context). */
+  async #ask(): Promise<{ q: Questions; asker: LoginAsker }> {
+    const q = await this.#q();
+    return { q, asker: this.#opts.asker ?? q.promptAsker(this.#context) };
+  }
+
   async run(): Promise<Session> {
     const { flags, env } = this.#opts;
     refuseSecretFlag(flags);
@@ -205,7 +224,10 @@ class Login {
     });
 
     if (!this.#opts.interactive) {
-      if (!resolution.complete) throw new UsageError(missingCredentialsMessage(resolution));
+      if (!resolution.complete) {
+        const say = this.#opts.missingCredentials ?? missingCredentialsMessage;
+        throw new UsageError(say(resolution));
+      }
       return this.#connect(resolution, resolution.source);
     }
     return this.#interactive(resolution);
@@ -217,12 +239,12 @@ class Login {
         offerProfile: !resolution.profileName,
       });
     }
-    const q = await this.#q();
+    const { q, asker } = await this.#ask();
     const store = this.#store;
     // The administrator's way may turn out closed (2FA on that account): then ask again.
     for (;;) {
       const session = await this.#toDestination(
-        await q.askWhereToConnect(this.#context, store?.ok ? store.file.profiles : {}),
+        await q.askWhereToConnect(asker, store?.ok ? store.file.profiles : {}),
       );
       if (session) return session;
     }
@@ -272,11 +294,11 @@ class Login {
     };
     for (let attempt = 1; ; attempt += 1) {
       if (need.url || need.clientId || need.secret) {
-        const q = await this.#q();
+        const { q, asker } = await this.#ask();
         asked = true;
-        if (need.url) url = await q.askDataCenterUrl(this.#context, url);
-        if (need.clientId) clientId = await q.askClientId(this.#context, clientId);
-        if (need.secret) clientSecret = await q.askClientSecret(this.#context);
+        if (need.url) url = await q.askDataCenterUrl(asker, url);
+        if (need.clientId) clientId = await q.askClientId(asker, clientId);
+        if (need.secret) clientSecret = await q.askClientSecret(asker);
       }
       const target = { url, clientId, clientSecret };
       if (!isTarget(target))
@@ -305,7 +327,7 @@ class Login {
 
   /** The administrator's way; undefined when the platform says it cannot work for that account. */
   async #adminFlow(): Promise<Session | undefined> {
-    const q = await this.#q();
+    const { q, asker } = await this.#ask();
     let url: string | undefined;
     let adminLogin: string | undefined;
     let adminPassword = '';
@@ -313,10 +335,10 @@ class Login {
     let me: Awaited<ReturnType<typeof getMe>> | undefined;
     let baseUrl = '';
     for (let attempt = 1; me === undefined; attempt += 1) {
-      if (need.url) url = await q.askDataCenterUrl(this.#context, url);
+      if (need.url) url = await q.askDataCenterUrl(asker, url);
       if (need.credentials) {
-        adminLogin = await q.askAdminLogin(this.#context, adminLogin);
-        adminPassword = await q.askAdminPassword(this.#context);
+        adminLogin = await q.askAdminLogin(asker, adminLogin);
+        adminPassword = await q.askAdminPassword(asker);
         this.#secrets.add(adminPassword);
       }
       try {
@@ -356,7 +378,9 @@ class Login {
     // The one place a secret is shown: printed raw, once, then masked like every other.
     this.#print(`Created the API client "${created.data?.client_name ?? 'tenant-shell'}".`);
     this.#print(`  client id:     ${created.client_id}`);
-    this.#opts.print(`  client secret: ${created.client_secret}`);
+    const line = `  client secret: ${created.client_secret}`;
+    if (this.#opts.showSecretOnce) await this.#opts.showSecretOnce(line);
+    else this.#opts.print(line);
     this.#print(
       `The secret is shown only this once: store it in a secret manager, or set ${ENV_CLIENT_SECRET} to it for the next start.`,
     );
@@ -473,8 +497,8 @@ class Login {
       );
       if (same) return;
     }
-    const q = await this.#q();
-    const name = await q.askSaveProfile(this.#context, session.dataCenter.label.replace(/:/g, '-'));
+    const { q, asker } = await this.#ask();
+    const name = await q.askSaveProfile(asker, session.dataCenter.label.replace(/:/g, '-'));
     if (name === undefined) return;
     try {
       const saved = await saveProfile(

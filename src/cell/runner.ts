@@ -30,8 +30,12 @@ export interface CellRunnerOptions {
   session: Session;
   /** Where what a cell prints goes, already masked; the runner keeps it with the cell too. */
   print(text: string, stream: Stream): void;
-  /** Questions (a terminal's, or the kernel's stdin channel), or null: helpers then need arguments. */
-  asker?: Asker | null;
+  /**
+   * Questions (a terminal's, or the kernel's stdin channel), or null: helpers then need
+   * arguments, and say which. Read at each question, so it may be a getter (the kernel's has
+   * an asker only while the request running allows stdin).
+   */
+  readonly asker?: Asker | null;
   /** A spinner around a long call (a terminal front end's); default: none. */
   busy?: <T>(text: string, work: () => Promise<T>) => Promise<T>;
   /** A progress display for a long run of calls; default: none. */
@@ -119,7 +123,9 @@ export class CellRunner {
         (globalThis as Record<string, unknown>)[name] = value;
       },
       seen: state.seen,
-      ask: options.asker ?? null,
+      get ask() {
+        return options.asker ?? null;
+      },
       assumeYes: options.assumeYes ?? false,
       signal: () => this.#running?.controller.signal,
       busy: (text, work) => (options.busy ? options.busy(text, work) : work()),

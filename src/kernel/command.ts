@@ -3,12 +3,20 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../api/errors.ts';
+import {
+  ENV_CLIENT_ID,
+  ENV_CLIENT_SECRET,
+  ENV_URL,
+  type IncompleteCredentials,
+} from '../auth/credential-sources.ts';
+import { EMULATOR_KERNEL_NAME } from './names.ts';
 
 export const KERNEL_USAGE = `Usage:
   tenant-shell kernel [--emulator] [--profile NAME | --url URL --client-id ID] --connection-file FILE
                                    run as a Jupyter kernel (Jupyter starts it from a kernelspec)
-  tenant-shell kernel install [--user | --prefix DIR] [--emulator]
-                                   write the "tenant-shell" kernelspec (and "tenant-shell-emulator")
+  tenant-shell kernel install [--user | --prefix DIR] [--emulator] [--interrupt message|signal]
+                                   write the "tenant-shell" kernelspec (and "tenant-shell-emulator");
+                                   signal interrupts (POSIX) also stop a synchronous loop
   tenant-shell kernel uninstall [--user | --prefix DIR]
   tenant-shell kernel list         the tenant-shell kernels Jupyter finds`;
 
@@ -26,6 +34,7 @@ function parse(argv: string[]) {
         'client-id': { type: 'string' },
         user: { type: 'boolean' },
         prefix: { type: 'string' },
+        interrupt: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -52,10 +61,16 @@ export async function kernelCommand(argv: string[]): Promise<number> {
   if (flags.user && flags.prefix !== undefined)
     throw new UsageError('--user and --prefix DIR name two places: give one.');
   const target = { prefix: flags.prefix };
+  const interrupt = flags.interrupt ?? 'message';
+  if (interrupt !== 'message' && interrupt !== 'signal')
+    throw new UsageError(
+      `--interrupt takes message or signal, not ${JSON.stringify(interrupt)}.`,
+      'signal (POSIX only) also stops a synchronous loop; message works everywhere.',
+    );
   const install = () => import('./install.ts');
   switch (action) {
     case 'install':
-      out(await (await install()).install(target, !!flags.emulator, process.env));
+      out(await (await install()).install(target, !!flags.emulator, process.env, interrupt));
       return 0;
     case 'uninstall':
       out(await (await install()).uninstall(target, process.env));
@@ -92,8 +107,9 @@ export async function kernelCommand(argv: string[]): Promise<number> {
     log: (line) => {
       stderr(`${line}\n`);
     },
-    // No terminal: the login comes from the flags, a profile or the environment.
-    login: (print) =>
+    // From the flags, a profile or the environment; what is missing is asked over Jupyter's
+    // stdin (the terminal's questions) when the first cell's front end takes answers.
+    login: ({ print, asker }) =>
       login({
         flags: {
           emulator: flags.emulator,
@@ -102,10 +118,26 @@ export async function kernelCommand(argv: string[]): Promise<number> {
           clientId: flags['client-id'],
         },
         env: process.env,
-        interactive: false,
+        interactive: asker !== undefined,
+        ...(asker !== undefined && { asker }),
+        missingCredentials: kernelMissingCredentials,
+        // The input box's prompt is not an output: the notebook file never holds the secret.
+        ...(asker !== undefined && {
+          showSecretOnce: async (line: string) => {
+            await asker.input(
+              `${line.trim()}\nStore it now (it is not kept in the notebook), then press Enter:`,
+            );
+          },
+        }),
         print,
       }),
   });
   await kernel.start();
   return kernel.exited;
+}
+
+/** Missing credentials where the front end answers no questions (nbconvert, papermill). */
+export function kernelMissingCredentials(resolution: IncompleteCredentials): string {
+  const found = resolution.source ? ` (found: ${resolution.source})` : '';
+  return `The kernel has no complete login${found} and this front end answers no questions (allow_stdin is false, as in nbconvert and papermill): set ${ENV_URL}, ${ENV_CLIENT_ID} and ${ENV_CLIENT_SECRET} in the environment Jupyter starts from (or save a profile and set ${ENV_CLIENT_SECRET}), or run the notebook on the '${EMULATOR_KERNEL_NAME}' kernel.`;
 }

@@ -60,7 +60,17 @@ function entryPoint(): string {
   }
 }
 
-export function kernelSpec(emulator: boolean): Record<string, unknown> {
+/**
+ * How Jupyter interrupts the kernel. `message` (the default) works with every client and on
+ * Windows, but the control socket is read on the main thread, so a synchronous loop cannot be
+ * stopped; `signal` (POSIX) sends SIGINT, which V8 turns into a break of the running cell.
+ */
+export type InterruptMode = 'message' | 'signal';
+
+export function kernelSpec(
+  emulator: boolean,
+  interrupt: InterruptMode = 'message',
+): Record<string, unknown> {
   return {
     argv: [
       process.execPath,
@@ -72,19 +82,24 @@ export function kernelSpec(emulator: boolean): Record<string, unknown> {
     ],
     display_name: kernelspecOf(emulator).display_name,
     language: 'typescript',
-    interrupt_mode: 'message',
+    interrupt_mode: interrupt,
     kernel_protocol_version: '5.3',
     metadata: {},
   };
 }
 
 /** Writes "tenant-shell", and with `emulator` "tenant-shell-emulator" too; the lines to say. */
-export async function install(target: Target, emulator: boolean, env: Env): Promise<string[]> {
+export async function install(
+  target: Target,
+  emulator: boolean,
+  env: Env,
+  interrupt: InterruptMode = 'message',
+): Promise<string[]> {
   const dir = kernelsDir(target, env);
   const written: string[] = [];
   for (const [name, spec] of [
-    [KERNEL_NAME, kernelSpec(false)],
-    ...(emulator ? [[EMULATOR_KERNEL_NAME, kernelSpec(true)] as const] : []),
+    [KERNEL_NAME, kernelSpec(false, interrupt)],
+    ...(emulator ? [[EMULATOR_KERNEL_NAME, kernelSpec(true, interrupt)] as const] : []),
   ] as const) {
     const folder = join(dir, name);
     makeFolders(folder);

@@ -6,8 +6,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../api/errors.ts';
-import type { Env, Session } from '../auth/login.ts';
+import type { Env, LoginAsker, Session } from '../auth/login.ts';
 import { CellRunner } from '../cell/runner.ts';
+import { callsDisplay } from '../notebook/render-ipynb.ts';
 import { toolVersion } from '../notebook/version.ts';
 import { QuestionCancelled } from '../ui/asker.ts';
 import { renderError } from '../ui/render-error.ts';
@@ -33,8 +34,11 @@ import {
 
 export interface KernelOptions {
   connection: Connection;
-  /** Logs in (the kernel does so at the first cell, so starting never waits or fails on it). */
-  login(print: (line: string) => void): Promise<Session>;
+  /**
+   * Logs in (the kernel does so at the first cell, so starting never waits or fails on it).
+   * `asker` is there when that cell's front end takes answers: the login may ask its questions.
+   */
+  login(io: { print(line: string): void; asker: LoginAsker | undefined }): Promise<Session>;
   env: Env;
   /** The kernel's own diagnostics (the process's stderr before the runner captures it). */
   log(line: string): void;
@@ -56,6 +60,7 @@ export class Kernel {
   readonly #queue: Message[] = [];
   readonly #toAbort = new Set<Message>();
   #sockets!: Sockets;
+  readonly #asker = new StdinAsker((prompt, password) => this.#askLine(prompt, password));
   #runner: CellRunner | undefined;
   #loggedIn: Session | undefined;
   /** The execute request whose cell runs now: what it prints is streamed under it. */
@@ -198,6 +203,13 @@ export class Kernel {
       if (outcome.status === 'incomplete') throw outcome.error;
       const n = outcome.cell.n;
       const count = record ? n : this.#lastCount();
+      // The cell's calls, as a saved .ipynb shows them: --run --check reads them back.
+      if (!silent && outcome.cell.calls.length > 0)
+        this.#publish(
+          'display_data',
+          { ...callsDisplay(outcome.cell.calls), transient: {} },
+          request,
+        );
       if (outcome.status === 'ok') {
         if (!silent && outcome.value !== undefined) {
           this.#publish(
@@ -265,15 +277,30 @@ export class Kernel {
     );
   }
 
+  /** The questions of the request running, if its front end takes answers (allow_stdin). */
+  #stdinAsker(): StdinAsker | null {
+    return this.#executing?.request.content.allow_stdin === true ? this.#asker : null;
+  }
+
   async #ensureRunner(): Promise<CellRunner> {
     if (this.#runner) return this.#runner;
-    const say = (line: string) => this.#stream(`${line}\n`, 'stdout');
-    const session = await this.#options.login(say);
+    // The login's lines are a display, not the first cell's printed output: a notebook run
+    // here checks (--run --check) against one run in the terminal, which prints them before.
+    const say = (line: string) => this.#display(line);
+    const session = await this.#options.login({
+      print: say,
+      asker: this.#stdinAsker() ?? undefined,
+    });
     this.#loggedIn = session;
+    const kernel = this;
     this.#runner = new CellRunner({
       session,
       print: (text, stream) => this.#stream(text, stream),
-      asker: new StdinAsker((prompt, password) => this.#askLine(prompt, password)),
+      // Without stdin (nbconvert) a helper sees no asker and says, in its own sentence, which
+      // argument it needs ({yes: true}, a name), as it does in a one-shot run.
+      get asker() {
+        return kernel.#stdinAsker();
+      },
       stdio: 'capture',
     });
     if (session.tenantName)
@@ -328,6 +355,17 @@ export class Kernel {
     if (parent !== undefined && parent !== question.msgId) return;
     const value = reply.content.value;
     question.answer(typeof value === 'string' ? value : '');
+  }
+
+  /** One line shown under the request running, outside what its cell printed. */
+  #display(line: string): void {
+    const running = this.#executing;
+    if (!running || running.silent) return;
+    this.#publish(
+      'display_data',
+      { data: { 'text/plain': line }, metadata: {}, transient: {} },
+      running.request,
+    );
   }
 
   #stream(text: string, name: 'stdout' | 'stderr'): void {

@@ -1,10 +1,12 @@
-// The helpers' questions through Jupyter's stdin channel: each question is one `input_request`
-// (a prompt line the front end shows with a text box), its answer the `input_reply`. Pickers
-// become numbered lists, confirmations `[y/N]`. Names and messages from outside are shown with
-// their control characters visible, as the terminal's questions show them.
+// The helpers' and the login's questions through Jupyter's stdin channel: each question is one
+// `input_request` (a prompt line the front end shows with a text box), its answer the
+// `input_reply`. Pickers become numbered lists, confirmations `[y/N]`, a secret a masked box
+// (`password: true`). Names and messages from outside are shown with their control characters
+// visible, as the terminal's questions show them.
 
 import { UsageError } from '../api/errors.ts';
-import type { Asker, Choice } from '../ui/asker.ts';
+import type { LoginAsker } from '../auth/login-questions.ts';
+import type { Choice } from '../ui/asker.ts';
 import { visible, visibleLine } from '../ui/visible.ts';
 
 /** Asks one line of the front end: the kernel sends input_request and awaits input_reply. */
@@ -13,7 +15,7 @@ export type AskLine = (prompt: string, password: boolean) => Promise<string>;
 /** Wrong answers in a row before a question gives up (the cell fails with a sentence). */
 const TRIES = 3;
 
-export class StdinAsker implements Asker {
+export class StdinAsker implements LoginAsker {
   constructor(private readonly askLine: AskLine) {}
 
   async select<T>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T> {
@@ -40,15 +42,28 @@ export class StdinAsker implements Asker {
     throw new UsageError(`No choice made: answer with a number from ${range}.`);
   }
 
-  async input(
+  input(
     message: string,
     opts: { default?: string; validate?: (v: string) => true | string } = {},
+  ): Promise<string> {
+    return this.#text(message, opts, false);
+  }
+
+  /** A secret: the front end shows a masked box, and the answer is never echoed. */
+  secret(message: string, validate: (value: string) => true | string): Promise<string> {
+    return this.#text(message, { validate }, true);
+  }
+
+  async #text(
+    message: string,
+    opts: { default?: string; validate?: (v: string) => true | string },
+    password: boolean,
   ): Promise<string> {
     const hint = opts.default ? ` (${visibleLine(opts.default)})` : '';
     let prompt = `${visible(message)}${hint} `;
     let verdict: true | string = true;
     for (let i = 0; i < TRIES; i += 1) {
-      const raw = await this.askLine(prompt, false);
+      const raw = await this.askLine(prompt, password);
       const answer = raw === '' && opts.default !== undefined ? opts.default : raw;
       verdict = opts.validate ? opts.validate(answer) : true;
       if (verdict === true) return answer;

@@ -141,6 +141,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The calls a `tenant_shell` metadata entry holds, or undefined where it holds none. */
+function callsOf(metadata: unknown): NotebookCall[] | undefined {
+  const meta = isObject(metadata) ? metadata.tenant_shell : undefined;
+  if (!isObject(meta) || !Array.isArray(meta.calls)) return undefined;
+  return meta.calls.filter(
+    (c): c is NotebookCall =>
+      isObject(c) && typeof c.method === 'string' && typeof c.path === 'string',
+  );
+}
+
 export function parseIpynb(text: string, name = 'the notebook'): Notebook {
   let document: unknown;
   try {
@@ -170,9 +180,13 @@ export function parseIpynb(text: string, name = 'the notebook'): Notebook {
       );
     }
     const cell: Cell = { n, input: joined(source).replace(/\s+$/, ''), printed: [], calls: [] };
+    let shown: NotebookCall[] | undefined;
     for (const output of Array.isArray(raw.outputs) ? raw.outputs : []) {
       if (!isObject(output)) continue;
-      if (output.output_type === 'stream') {
+      if (output.output_type === 'display_data') {
+        const calls = callsOf(output.metadata);
+        if (calls) shown = [...(shown ?? []), ...calls];
+      } else if (output.output_type === 'stream') {
         cell.printed.push(...joined(output.text).replace(/\n$/, '').split('\n'));
       } else if (output.output_type === 'execute_result' && isObject(output.data)) {
         cell.output = joined(output.data['text/plain']);
@@ -185,13 +199,9 @@ export function parseIpynb(text: string, name = 'the notebook'): Notebook {
         };
       }
     }
-    const meta = isObject(raw.metadata) ? raw.metadata.tenant_shell : undefined;
-    if (isObject(meta) && Array.isArray(meta.calls)) {
-      cell.calls = meta.calls.filter(
-        (c): c is NotebookCall =>
-          isObject(c) && typeof c.method === 'string' && typeof c.path === 'string',
-      );
-    }
+    // The calls display's metadata is what ran last (the shell's save, or a Jupyter kernel);
+    // cell metadata is where earlier versions kept them, and what Jupyter leaves as it was.
+    cell.calls = shown ?? callsOf(raw.metadata) ?? [];
     cells.push(cell);
   }
   if (cells.length === 0) throw new UsageError(`${name} holds no code cells.`);

@@ -1,9 +1,11 @@
 // A notebook as Jupyter's nbformat 4.5: one code cell per input with its outputs (stream for
 // what it printed, execute_result for Out[n], error for Err[n]); the HTTP calls as a Markdown
-// display (visible in Jupyter) and, whole, in the cell's metadata (read back by --run).
+// display (visible in Jupyter) carrying them whole in its output metadata (read back by --run).
+// The kernel sends the same display, since a kernel can write outputs but not cell metadata:
+// so a notebook run in Jupyter is checked by --run --check as one saved by the shell.
 
 import { kernelspecOf } from '../kernel/names.ts';
-import type { Cell, Notebook } from './cells.ts';
+import type { Cell, Notebook, NotebookCall } from './cells.ts';
 import { callSummary, describeRecording, formatBody } from './render-markdown.ts';
 
 /** nbformat stores multi-line text as a list of lines, each but the last ending in "\n". */
@@ -12,8 +14,12 @@ export function toLines(text: string): string[] {
   return lines.map((line, i) => (i < lines.length - 1 ? `${line}\n` : line)).filter((l) => l);
 }
 
-function callsOutput(cell: Cell) {
-  const markdown = cell.calls
+/**
+ * The calls of a cell as a display: Markdown and plain text to read, the calls themselves in
+ * metadata. Texts are whole strings, as on the wire; a file stores them as lists of lines.
+ */
+export function callsDisplay(calls: readonly NotebookCall[]) {
+  const markdown = calls
     .map((call) => {
       const body =
         call.responseBody === undefined
@@ -22,13 +28,12 @@ function callsOutput(cell: Cell) {
       return `- ${callSummary(call)}${body}`;
     })
     .join('\n');
-  const plain = cell.calls
+  const plain = calls
     .map((call) => `${call.method} ${call.path} → ${call.status ?? call.error?.code ?? '?'}`)
     .join('\n');
   return {
-    output_type: 'display_data',
-    data: { 'text/markdown': toLines(markdown), 'text/plain': toLines(plain) },
-    metadata: {},
+    data: { 'text/markdown': markdown, 'text/plain': plain },
+    metadata: { tenant_shell: { calls } },
   };
 }
 
@@ -41,7 +46,17 @@ function codeCell(cell: Cell) {
       text: toLines(`${cell.printed.join('\n')}\n`),
     });
   }
-  if (cell.calls.length > 0) outputs.push(callsOutput(cell));
+  if (cell.calls.length > 0) {
+    const { data, metadata } = callsDisplay(cell.calls);
+    outputs.push({
+      output_type: 'display_data',
+      data: {
+        'text/markdown': toLines(data['text/markdown']),
+        'text/plain': toLines(data['text/plain']),
+      },
+      metadata,
+    });
+  }
   if (cell.output !== undefined) {
     outputs.push({
       output_type: 'execute_result',
@@ -62,7 +77,7 @@ function codeCell(cell: Cell) {
     cell_type: 'code',
     id: `cell-${cell.n}`,
     execution_count: cell.n,
-    metadata: { tenant_shell: { calls: cell.calls } },
+    metadata: {},
     source: toLines(cell.input),
     outputs,
   };

@@ -1,72 +1,40 @@
 // Tier B of the kernel's tests: Debian's real Jupyter clients (jupyter_client, nbconvert,
-// jupyter console) against `tenant-shell kernel` from the emulator kernelspec. Runs where
-// `/usr/bin/python3 -c "import jupyter_client"` works (.ci/run installs the packages); skipped,
-// saying why, elsewhere.
+// jupyter console) against `tenant-shell kernel` from its kernelspecs. Runs where Debian's
+// Jupyter clients are installed (.ci/run installs them); skipped, saying why, elsewhere.
+// jupyter-notebooks.test.ts runs the tutorials and a long tree-wide change.
 
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/shell-command.ts';
-import { tenantShell } from '../helpers/tenant-shell-cli.ts';
+import { startEmulator } from '../../src/emulator/index.ts';
+import {
+  KERNEL_FIXTURES as FIXTURES,
+  type JupyterHome,
+  jupyterHome,
+  jupyterMissing,
+  processesLeft,
+  runClient as run,
+} from '../helpers/jupyter.ts';
 
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import jupyter_client, nbconvert'], { encoding: 'utf8' });
-const missing =
-  probe.status === 0
-    ? undefined
-    : `Debian's Jupyter clients are not installed (${PYTHON} -c "import jupyter_client, nbconvert" failed)`;
-if (missing) console.warn(`tier B of the kernel tests skipped: ${missing}.`);
+if (jupyterMissing) console.warn(`tier B of the kernel tests skipped: ${jupyterMissing}.`);
 
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'kernel');
-
-function run(args: string[], env: Record<string, string>, input?: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(PYTHON, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.stdin.end(input ?? '');
-    const deadline = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-describe.skipIf(missing !== undefined)('tenant-shell kernel with Jupyter clients', () => {
-  let home: string;
+describe.skipIf(jupyterMissing !== undefined)('tenant-shell kernel with Jupyter clients', () => {
+  let jupyter: JupyterHome;
   let env: Record<string, string>;
+  let home: string;
+  /** A data center for the kernel that logs in for real: the emulator on its own, by URL. */
+  let dataCenter: Awaited<ReturnType<typeof startEmulator>>;
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'ts-jupyter-'));
-    env = {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      NO_COLOR: '1',
-      JUPYTER_DATA_DIR: join(home, 'data'),
-      JUPYTER_PATH: join(home, 'path'),
-      JUPYTER_RUNTIME_DIR: join(home, 'runtime'),
-      JUPYTER_CONFIG_DIR: join(home, 'config'),
-      JUPYTER_PLATFORM_DIRS: '1',
-      IPYTHONDIR: join(home, 'ipython'),
-      PYDEVD_DISABLE_FILE_VALIDATION: '1',
-    };
-    const installed = await tenantShell(['kernel', 'install', '--user', '--emulator'], env);
-    expect(installed.code).toBe(0);
+    [jupyter, dataCenter] = await Promise.all([jupyterHome(), startEmulator({ port: 0 })]);
+    ({ env, dir: home } = jupyter);
   });
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
-  // No kernel may outlive its test: their connection files live in this runtime dir.
+  afterAll(async () => {
+    await dataCenter?.close();
+    if (jupyter) rmSync(jupyter.dir, { recursive: true, force: true });
+  });
+  // No kernel (nor client) may outlive its test.
   afterEach(() => {
-    const ps = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-    const left = ps.split('\n').filter((line) => line.includes(join(home, 'runtime')));
-    expect(left).toEqual([]);
+    expect(processesLeft(jupyter)).toEqual([]);
   });
 
   it('jupyter_client: info, cells, errors, Run All aborts, introspection, interrupt, restart, shutdown', async () => {
@@ -76,10 +44,11 @@ describe.skipIf(missing !== undefined)('tenant-shell kernel with Jupyter clients
     expect(seen.kernel_info).toEqual({ language: 'typescript', protocol: '5.3' });
     expect(seen.ok).toMatchObject({ status: 'ok', count: 1 });
     const types = (seen.ok.outputs as [string, unknown][]).map(([t]) => t);
+    // The login's line is a display; what the cell printed, a stream.
     expect(types).toEqual([
       'status',
       'execute_input',
-      'stream',
+      'display_data',
       'stream',
       'execute_result',
       'status',
@@ -121,14 +90,27 @@ describe.skipIf(missing !== undefined)('tenant-shell kernel with Jupyter clients
       outputs: { output_type: string; text?: string[]; data?: Record<string, string[]> }[];
     }[];
     expect(cells.map((c) => c.execution_count)).toEqual([1, 2, 3]);
-    expect(cells[0]?.outputs[0]?.text?.join('')).toContain('hello from the kernel');
-    expect(cells[0]?.outputs[1]?.data?.['text/plain']).toEqual(['42']);
-    expect(cells[1]?.outputs[0]?.data?.['text/plain']).toEqual(["'disabled'"]);
+    // The login's line, a display; then what the cell printed and its value.
+    expect(cells[0]?.outputs.map((o) => o.output_type)).toEqual([
+      'display_data',
+      'stream',
+      'execute_result',
+    ]);
+    expect(cells[0]?.outputs[0]?.data?.['text/plain']?.join('')).toMatch(/^Logged in to emulator/);
+    expect(cells[0]?.outputs[1]?.text?.join('')).toContain('hello from the kernel');
+    expect(cells[0]?.outputs[2]?.data?.['text/plain']).toEqual(['42']);
+    // The call, in the display --run --check reads back, then the value.
+    const [call, value] = cells[1]?.outputs ?? [];
+    expect(call?.output_type).toBe('display_data');
+    const calls = (call as { metadata?: { tenant_shell?: { calls?: { method: string }[] } } })
+      .metadata?.tenant_shell?.calls;
+    expect(calls?.map((c) => c.method)).toEqual(['GET']);
+    expect(value?.data?.['text/plain']).toEqual(["'disabled'"]);
     const token = cells[2]?.outputs[0]?.data?.['text/plain']?.join('') ?? '';
     expect(token).toMatch(/^'Bearer [A-Za-z0-9_-]{1,16}…'$/);
   });
 
-  it('nbconvert (no stdin): a cell that needs a confirmation fails at once, naming {yes: true}', async () => {
+  it("nbconvert (no stdin): a cell that needs a confirmation fails at once, in setMfa's own sentence naming {yes: true}", async () => {
     const started = Date.now();
     const result = await run(
       [
@@ -146,16 +128,62 @@ describe.skipIf(missing !== undefined)('tenant-shell kernel with Jupyter clients
       env,
     );
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('This front end answers no questions');
-    expect(result.stderr).toContain('pass {yes: true}');
+    expect(result.stderr).toContain('log in; without a terminal to confirm, pass {yes: true}.');
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('nbconvert (no stdin) on the kernel that logs in for real: the first cell fails at once, naming the variables', async () => {
+    const started = Date.now();
+    const result = await run(
+      [
+        '-m',
+        'nbconvert',
+        '--to',
+        'notebook',
+        '--execute',
+        '--ExecutePreprocessor.kernel_name=tenant-shell',
+        join(FIXTURES, 'small.ipynb'),
+        '--output-dir',
+        join(home, 'executed'),
+        '--output',
+        'no-login.ipynb',
+      ],
+      env,
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(
+      'set TENANT_SHELL_URL, TENANT_SHELL_CLIENT_ID and TENANT_SHELL_CLIENT_SECRET in the environment Jupyter starts from',
+    );
+    expect(result.stderr).toContain('E_USAGE');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('jupyter console with piped input: the login asks where, the URL, the client and the secret (masked) on the first cell', async () => {
+    const answers = ['2', dataCenter.url, dataCenter.client_id, dataCenter.client_secret, 'n'];
+    const result = await run(
+      ['-m', 'jupyter_console', '--simple-prompt', '--kernel', 'tenant-shell'],
+      env,
+      { input: ['tenant_id', ...answers, 'base_url', ''].join('\n') },
+    );
+    expect(result.stdout).toContain('Where to connect?\n  1) The embedded emulator');
+    expect(result.stdout).toContain('Number (1-3) [1]: Data center URL: API client id: ');
+    // Jupyter's console asks a password input_request without echo (getpass).
+    expect(result.stderr).toContain('Password input may be echoed');
+    // getpass writes its prompt to stderr.
+    expect(result.stderr).toContain('API client secret: ');
+    expect(result.stdout).toContain(
+      'Save the URL and client id as a profile (never the secret)? [Y/n]',
+    );
+    expect(result.stdout).toContain(`Out[1]: '${dataCenter.tenant_id}'`);
+    expect(result.stdout).toContain(`Out[2]: '${dataCenter.url}/api/2'`);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(dataCenter.client_secret);
   });
 
   it('jupyter console with piped input: a prompt, and setMfa(true) asks its question through Jupyter', async () => {
     const result = await run(
       ['-m', 'jupyter_console', '--simple-prompt', '--kernel', 'tenant-shell-emulator'],
       env,
-      '6 * 7\nawait setMfa(true)\ny\n(await getMfa()).mfa_status\n',
+      { input: '6 * 7\nawait setMfa(true)\ny\n(await getMfa()).mfa_status\n' },
     );
     expect(result.stdout).toContain('Out[1]: 42');
     expect(result.stdout).toContain("Enable 2FA for 'Emulator Partner'? [y/N] ");

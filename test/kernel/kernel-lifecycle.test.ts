@@ -61,6 +61,16 @@ describe('tenant-shell kernel install, list, uninstall', () => {
     );
     expect(plain.argv).not.toContain('--emulator');
 
+    // Signal interrupts on request (they also stop a synchronous loop); a wrong mode is named.
+    await tenantShell(['kernel', 'install', '--interrupt', 'signal'], env);
+    const signalled = JSON.parse(
+      readFileSync(join(data, 'kernels', 'tenant-shell', 'kernel.json'), 'utf8'),
+    );
+    expect(signalled.interrupt_mode).toBe('signal');
+    const wrong = await tenantShell(['kernel', 'install', '--interrupt', 'often'], env);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('--interrupt takes message or signal, not "often".');
+
     const listed = await tenantShell(['kernel', 'list'], env);
     expect(listed.stdout).toMatch(/^tenant-shell {2}.*\ntenant-shell-emulator {2}/m);
 

@@ -39,17 +39,21 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     expect(types(out)).toEqual([
       'status',
       'execute_input',
-      'stream',
+      'display_data',
       'stream',
       'execute_result',
       'status',
     ]);
+    // The login's line is a display, apart from what the cell printed (as in the terminal).
+    const login = out.find((m) => m.header.msg_type === 'display_data');
+    expect(login?.content.data).toEqual({
+      'text/plain': expect.stringMatching(/^Logged in to emulator/),
+    });
     const text = out
       .filter((m) => m.header.msg_type === 'stream')
       .map((m) => m.content.text)
       .join('');
-    expect(text).toContain('Logged in to emulator');
-    expect(text).toContain('printed line');
+    expect(text).toBe('printed line\n');
     const result = out.find((m) => m.header.msg_type === 'execute_result');
     expect(result?.content).toMatchObject({ execution_count: 1, data: { 'text/plain': '42' } });
     // The preloaded variables and the helpers are there, and the count goes on.
@@ -216,6 +220,21 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     expect((await kernel.execute('kept').reply).content.status).toBe('ok');
   });
 
+  it('SIGINT stops a synchronous loop (V8 breaks the cell), and the kernel goes on', async () => {
+    const loop = kernel.execute('while (true) {}');
+    await new Promise((r) => setTimeout(r, 500));
+    const started = Date.now();
+    kernel.process.kill('SIGINT');
+    const done = await loop.reply;
+    expect(done.content).toMatchObject({
+      status: 'error',
+      ename: 'ERR_SCRIPT_EXECUTION_INTERRUPTED',
+    });
+    expect(done.content.traceback).toEqual(['Cancelled.']);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await kernel.execute('kept').reply).content.status).toBe('ok');
+  });
+
   it('masks the session token in everything it sends', async () => {
     const { msgId, reply } = kernel.execute(
       'console.log(auth.Authorization); ({token: auth.Authorization})',
@@ -230,6 +249,25 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
     // The prefix that tells tokens apart, then the ellipsis: never the whole token.
     expect(sent).toMatch(/Bearer [A-Za-z0-9_-]{1,16}…/);
     expect(sent).not.toMatch(/Bearer [A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{10,}/);
+  });
+
+  it("a cell's HTTP calls travel in a display's metadata, masked, as a saved .ipynb keeps them", async () => {
+    const { msgId, reply } = kernel.execute('(await getMfa()).mfa_status');
+    expect((await reply).content.status).toBe('ok');
+    const out = await kernel.outputs(msgId);
+    const shown = out.filter((m) => m.header.msg_type === 'display_data');
+    expect(shown).toHaveLength(1);
+    const content = shown[0]?.content as {
+      data: Record<string, unknown>;
+      metadata: { tenant_shell: { calls: { method: string; path: string; status: number }[] } };
+    };
+    const calls = content.metadata.tenant_shell.calls;
+    expect(calls.map((c) => `${c.method} ${c.status}`)).toEqual(['GET 200']);
+    expect(calls[0]?.path).toMatch(/^\/api\/2\/tenants\/[0-9a-f-]{36}\/mfa\/status$/);
+    expect(String(content.data['text/plain'])).toContain('/mfa/status → 200');
+    expect(JSON.stringify(content)).not.toMatch(/Bearer [A-Za-z0-9_-]{20,}/);
+    // Before the value, as a saved notebook orders them.
+    expect(types(out).indexOf('display_data')).toBeLessThan(types(out).indexOf('execute_result'));
   });
 
   it('shutdown_request: a reply, then the process is gone', async () => {

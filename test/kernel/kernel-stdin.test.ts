@@ -1,6 +1,7 @@
 // The helpers' questions through Jupyter's stdin channel, against a real kernel process.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.ts';
 import { KernelClient } from '../helpers/kernel-client.ts';
 
 describe('tenant-shell kernel: questions over stdin', () => {
@@ -39,12 +40,22 @@ describe('tenant-shell kernel: questions over stdin', () => {
     expect(done.content.status, String(done.content.evalue)).toBe('ok');
   });
 
-  it('without stdin (nbconvert, papermill) a question fails at once, naming {yes: true}', async () => {
+  it('without stdin (nbconvert, papermill) a helper fails at once, in its own sentence', async () => {
     const asked = kernel.questions.length;
     const started = Date.now();
     const done = await kernel.execute('await findTenant()', { allow_stdin: false }).reply;
     expect(done.content).toMatchObject({ status: 'error', ename: 'E_USAGE' });
-    expect(String(done.content.evalue)).toContain('pass {yes: true}');
+    // The helper's own sentence (as in a one-shot run), not a generic one about stdin.
+    expect(String(done.content.evalue)).toBe(
+      "findTenant expects the tenant's name, e.g. findTenant('Northwind Dental').",
+    );
+    const confirm = kernel.execute('await setMfa(true, {subtree: true})', { allow_stdin: false });
+    expect(String((await confirm.reply).content.evalue)).toBe(
+      'setMfa(true) over many tenants needs a confirmation; without a terminal, pass {yes: true} (or {dryRun: true} to see the plan).',
+    );
+    // Refused before any call: nothing was sent.
+    const shown = (await kernel.outputs(confirm.msgId)).map((m) => m.header.msg_type);
+    expect(shown).not.toContain('display_data');
     expect(Date.now() - started).toBeLessThan(3000);
     expect(kernel.questions.length).toBe(asked);
   });
@@ -62,5 +73,49 @@ describe('tenant-shell kernel: questions over stdin', () => {
     await kernel.request('control', 'interrupt_request', {}).reply;
     expect((await pending.reply).content).toMatchObject({ status: 'error', ename: 'E_CANCELLED' });
     expect((await kernel.execute('1').reply).content.status).toBe('ok');
+  });
+});
+
+describe('tenant-shell kernel: the login over stdin', () => {
+  let dataCenter: Awaited<ReturnType<typeof startEmulator>>;
+  let kernel: KernelClient | undefined;
+  beforeAll(async () => {
+    dataCenter = await startEmulator({ port: 0 });
+  });
+  afterAll(async () => {
+    kernel?.close();
+    await dataCenter?.close();
+  });
+
+  it("the administrator's way: a masked password, and the new client's secret only in a prompt, never in an output", async () => {
+    kernel = await KernelClient.start([]);
+    const answers = new Map<RegExp, string>([
+      [/^Where to connect\?/, '3'],
+      [/^Data center URL:/, dataCenter.url],
+      [/^Administrator's login:/, dataCenter.admin.login],
+      [/^Administrator's password:/, dataCenter.admin.password],
+      [/client secret: /, ''],
+      [/^Save the URL/, 'n'],
+    ]);
+    kernel.answer = (prompt) => [...answers].find(([asked]) => asked.test(prompt))?.[1];
+    const { msgId, reply } = kernel.execute('tenant_id', { allow_stdin: true });
+    const done = await reply;
+    expect(done.content.status, String(done.content.evalue)).toBe('ok');
+    const prompts = kernel.questions.map((q) => ({
+      prompt: String(q.content.prompt),
+      password: q.content.password,
+    }));
+    expect(prompts.find((p) => p.prompt.startsWith("Administrator's password"))?.password).toBe(
+      true,
+    );
+    const shown = prompts.find((p) => p.prompt.includes('client secret: '))?.prompt ?? '';
+    const secret = /client secret: (\S+)/.exec(shown)?.[1] ?? '';
+    expect(secret.length).toBeGreaterThan(8);
+    expect(shown).toContain('it is not kept in the notebook');
+    const outputs = JSON.stringify(await kernel.outputs(msgId));
+    expect(outputs).toContain('Created the API client');
+    expect(outputs).toContain(dataCenter.tenant_id);
+    expect(outputs).not.toContain(secret);
+    expect(outputs).not.toContain(dataCenter.admin.password);
   });
 });

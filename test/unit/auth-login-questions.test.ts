@@ -11,6 +11,7 @@ import {
   askSaveProfile,
   askWhereToConnect,
   type PromptContext,
+  promptAsker,
   validateDataCenterUrl,
 } from '../../src/auth/login-questions.ts';
 
@@ -36,7 +37,7 @@ function terminal() {
 describe('login questions', () => {
   it('Where to connect? takes the embedded emulator on one Enter', async () => {
     const t = terminal();
-    const pending = askWhereToConnect(t.context, {
+    const pending = askWhereToConnect(promptAsker(t.context), {
       eu2: { url: 'https://eu2-cloud.acronis.com', client_id: 'x' },
     });
     t.keys('\r');
@@ -52,7 +53,7 @@ describe('login questions', () => {
 
   it('picks a saved profile with the arrow keys', async () => {
     const t = terminal();
-    const pending = askWhereToConnect(t.context, {
+    const pending = askWhereToConnect(promptAsker(t.context), {
       eu2: { url: 'https://eu2-cloud.acronis.com', client_id: 'x' },
     });
     t.keys('\x1b[B\r');
@@ -61,7 +62,7 @@ describe('login questions', () => {
 
   it('masks the secret with * while it is typed', async () => {
     const t = terminal();
-    const pending = askClientSecret(t.context);
+    const pending = askClientSecret(promptAsker(t.context));
     t.keys('s3cr3t-value\r');
     await expect(pending).resolves.toBe('s3cr3t-value');
     expect(t.screen()).toContain('************');
@@ -70,14 +71,14 @@ describe('login questions', () => {
 
   it('keeps the previous URL as the default', async () => {
     const t = terminal();
-    const pending = askDataCenterUrl(t.context, 'https://eu2-cloud.acronis.com');
+    const pending = askDataCenterUrl(promptAsker(t.context), 'https://eu2-cloud.acronis.com');
     t.keys('\r');
     await expect(pending).resolves.toBe('https://eu2-cloud.acronis.com');
   });
 
   it('refuses a bad URL with one sentence and takes a good one', async () => {
     const t = terminal();
-    const pending = askDataCenterUrl(t.context);
+    const pending = askDataCenterUrl(promptAsker(t.context));
     t.keys('http://eu2-cloud.acronis.com\r');
     setTimeout(() => {
       // Clear the line (Ctrl+U) and type a good one.
@@ -89,7 +90,7 @@ describe('login questions', () => {
 
   it('Ctrl+C becomes CancelledError("Login cancelled.")', async () => {
     const t = terminal();
-    const pending = askDataCenterUrl(t.context);
+    const pending = askDataCenterUrl(promptAsker(t.context));
     t.keys('\x03');
     await expect(pending).rejects.toThrow(CancelledError);
     await expect(pending).rejects.toThrow('Login cancelled.');
@@ -97,7 +98,7 @@ describe('login questions', () => {
 
   it('offers to save a profile under the host name by default', async () => {
     const t = terminal();
-    const pending = askSaveProfile(t.context, 'eu2-cloud.acronis.com');
+    const pending = askSaveProfile(promptAsker(t.context), 'eu2-cloud.acronis.com');
     t.keys('\r');
     setTimeout(() => (t.context.input as PassThrough).write('\r'), 50);
     await expect(pending).resolves.toBe('eu2-cloud.acronis.com');
