@@ -54,6 +54,11 @@ export class StdinAsker implements LoginAsker {
     return this.#text(message, { validate }, true);
   }
 
+  /** The Asker's masked question (a helper's password): the same masked box. */
+  password(message: string): Promise<string> {
+    return this.#text(message, {}, true);
+  }
+
   async #text(
     message: string,
     opts: { default?: string; validate?: (v: string) => true | string },

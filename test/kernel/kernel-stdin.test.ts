@@ -40,6 +40,27 @@ describe('tenant-shell kernel: questions over stdin', () => {
     expect(done.content.status, String(done.content.evalue)).toBe('ok');
   });
 
+  it("a helper's password is a masked input_request, never in an output", async () => {
+    const password = 'Kernel-Masked-Pass-42';
+    // A user of a sub-tenant: the platform sets passwords only there.
+    const created = kernel.execute(
+      "await createTenant('Kernel Masked Customer'); await createUser('kernel.masked', {email: 'k@example.test', tenant: created_tenant_id})",
+    );
+    expect((await created.reply).content.status).toBe('ok');
+    const asked = kernel.questions.length;
+    // Asked twice (typed, then again), masked; the new account is not activated, so no confirm.
+    kernel.answer = () => password;
+    const run = kernel.execute('await setPassword(user_id)', { allow_stdin: true });
+    const done = await run.reply;
+    expect(done.content.status, String(done.content.evalue)).toBe('ok');
+    const masked = kernel.questions.slice(asked);
+    expect(masked.length).toBeGreaterThan(0);
+    expect(masked.every((q) => q.content.password === true)).toBe(true);
+    const shown = JSON.stringify(await kernel.outputs(run.msgId));
+    expect(shown).toContain('Password set');
+    expect(shown).not.toContain(password);
+  });
+
   it('without stdin (nbconvert, papermill) a helper fails at once, in its own sentence', async () => {
     const asked = kernel.questions.length;
     const started = Date.now();
