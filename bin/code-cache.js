@@ -52,29 +52,37 @@ const sha1 = (...parts) => {
   return hash.digest();
 };
 
-/** The cached data in `file` if it is whole (magic and checksum), else undefined. */
-export function readCache(file) {
+/**
+ * The file's layout: MAGIC, the key (which bundle, which Node), the payload's sha1, the payload.
+ * Answers the payload if the file is whole and made for `key`, else undefined.
+ */
+export function readCache(file, key) {
   let bytes;
   try {
     bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  const start = MAGIC.length + DIGEST;
+  const start = MAGIC.length + 2 * DIGEST;
   if (bytes.length <= start || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (!bytes.subarray(MAGIC.length, MAGIC.length + DIGEST).equals(key)) return undefined;
   const payload = bytes.subarray(start);
-  return sha1(payload).equals(bytes.subarray(MAGIC.length, start)) ? payload : undefined;
+  return sha1(payload).equals(bytes.subarray(MAGIC.length + DIGEST, start)) ? payload : undefined;
 }
 
 /** Writes atomically (a reader sees the old file or the new one), then prunes old siblings. */
-export function writeCache(file, payload) {
+export function writeCache(file, key, payload) {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([MAGIC, sha1(payload), payload]));
+    writeFileSync(tmp, Buffer.concat([MAGIC, key, sha1(payload), payload]));
     renameSync(tmp, file);
   } catch {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // No folder to leave it in.
+    }
     return;
   }
   try {
@@ -104,10 +112,9 @@ export function runBundle(
   // The build makes it ASCII (scripts/build.ts): a latin1 read is then exact, and fast.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const enabled = dir !== undefined && env.TENANT_SHELL_CODE_CACHE !== '0';
-  const file = enabled
-    ? join(dir, `${sha1(bytes, `\0${process.version}\0${process.arch}`).toString('hex')}.bin`)
-    : undefined;
-  const cachedData = file ? readCache(file) : undefined;
+  const key = sha1(bytes, `\0${process.version}\0${process.arch}`);
+  const file = enabled ? join(dir, `${key.toString('hex')}.bin`) : undefined;
+  const cachedData = file ? readCache(file, key) : undefined;
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
     {
@@ -124,7 +131,7 @@ export function runBundle(
         : 'accepted';
   if (file && state !== 'accepted' && !argv.some((a) => SHORT_RUN.has(a))) {
     process.once('exit', (code) => {
-      if (code === 0) writeCache(file, script.createCachedData());
+      if (code === 0) writeCache(file, key, script.createCachedData());
     });
   }
   // import() in a vm.Script needs a flag on Node 20 (and vm's USE_MAIN_CONTEXT_DEFAULT_LOADER
