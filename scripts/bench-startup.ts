@@ -186,8 +186,9 @@ function nodeMajor(node: string): { version: string; major: number } {
 export async function benchStartup(opts: StartupOptions): Promise<string> {
   log('startup: building the bundle and, to compare, the ES-module chunks it replaced');
   await buildBundle();
-  const split = await buildSplitBundle(join(ROOT, 'dist', 'bench-split'));
+  // Packed before the comparison's chunks are built beside the bundle.
   const installed = opts.installed ? installPackage() : undefined;
+  const split = await buildSplitBundle(join(ROOT, 'dist', 'bench-split'));
   const bin = join(ROOT, 'bin', 'tenant-shell.js');
   const layouts: Layout[] = [
     { name: 'ES-module chunks (the layout before)', script: split },

@@ -100,7 +100,7 @@ describe('the V8 code cache of the bundle', () => {
     const file = bundle('c.cjs', 'C');
     const dir = join(work, 'cache-3');
     run(file, dir);
-    const flags = ['--no-lazy-feedback-allocation'];
+    const flags = ['--no-opt'];
     const other = run(file, dir, {}, [], flags);
     expect(other).toEqual({ out: 'C 610 object true 1', state: 'rejected', status: 0 });
     // Rewritten for these flags.
