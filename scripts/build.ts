@@ -111,6 +111,8 @@ const COMMON: BuildOptions = {
   external: ['esbuild', 'node-pty'],
   plugins: [inlinePackageJson, slimUndici],
   logLevel: 'warning',
+  // A cell's import() of a name known at run time stays an import() (src/cell/modules.ts).
+  logOverride: { 'unsupported-dynamic-import': 'silent' },
 };
 
 export async function buildBundle(): Promise<void> {
@@ -119,8 +121,6 @@ export async function buildBundle(): Promise<void> {
     ...COMMON,
     outfile: BUNDLE,
     format: 'cjs',
-    // A cell's import() of a name known at run time stays an import() (src/cell/modules.ts).
-    logOverride: { 'unsupported-dynamic-import': 'silent' },
     // The sources are ES modules: strict mode, and import.meta.url as the file's URL (they find
     // tutorials/ and package files from it).
     define: { 'import.meta.url': '__tsImportMetaUrl' },
