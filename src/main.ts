@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { TenantShellError, UsageError } from './api/errors.ts';
 import type { Session } from './auth/login.ts';
@@ -93,7 +94,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (flags.version) {
-    const { createRequire } = await import('node:module');
     const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return 0;

@@ -13,11 +13,24 @@ function userRequire(): NodeRequire {
   return createRequire(join(process.cwd(), '[cell]'));
 }
 
+type Import = (specifier: string, options: ImportCallOptions) => Promise<unknown>;
+
+/**
+ * The bundle runs as a `vm.Script` (bin/code-cache.js), where `import()` needs a flag on Node 20:
+ * its loader hands in an `import()` of its own, from an ES module of the package.
+ */
+const HOST_IMPORT = Symbol.for('tenant-shell.host-import');
+const dynamicImport: Import =
+  ((globalThis as Record<symbol, unknown>)[HOST_IMPORT] as Import | undefined) ??
+  ((specifier, options) => import(specifier, options));
+
 /** `import(specifier, {with})` as a cell means it. */
 export function importForCell(specifier: unknown, options?: unknown): Promise<unknown> {
   const spec = String(specifier);
   const load = (target: string) =>
-    import(target, { with: (options as { with?: ImportAttributes } | undefined)?.with ?? {} });
+    dynamicImport(target, {
+      with: (options as { with?: ImportAttributes } | undefined)?.with ?? {},
+    });
   if (isBuiltin(spec) || /^(node|data|file):/.test(spec)) return load(spec);
   if (spec.startsWith('.') || isAbsolute(spec))
     return load(pathToFileURL(resolve(process.cwd(), spec)).href);

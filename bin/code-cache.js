@@ -1,0 +1,149 @@
+// Runs the CommonJS bundle through `vm.Script` with a V8 code cache, so a start-up neither
+// parses nor compiles what the last run used (about half of what is left of it: README,
+// Benchmarks). The cache is made at the end of a run, when it holds every function that run
+// compiled, and lives where the user's caches live, never beside the package, which may be
+// read-only. It is keyed by the bundle's bytes, the Node version and the architecture, and its
+// payload carries a checksum: a missing, stale, corrupt or rejected cache just means compiling
+// as without one (and writing a fresh one after a successful run).
+// TENANT_SHELL_CODE_CACHE=0 turns it off.
+import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { Script } from 'node:vm';
+
+const MAGIC = Buffer.from('TSV8CC1\n');
+const DIGEST = 20; // sha1
+/** Caches of other bundles or Node versions not rewritten for this long are removed. */
+const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
+
+/** Where the user's caches live: XDG on Linux and the like, the platform's folder elsewhere. */
+export function cacheDir(env = process.env, platform = process.platform) {
+  let home;
+  try {
+    home = homedir();
+  } catch {
+    return undefined;
+  }
+  let root;
+  if (platform === 'win32') root = env.LOCALAPPDATA || (home && join(home, 'AppData', 'Local'));
+  else if (platform === 'darwin') root = home && join(home, 'Library', 'Caches');
+  else
+    root =
+      env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
+        ? env.XDG_CACHE_HOME
+        : home && join(home, '.cache');
+  return root ? join(root, 'tenant-shell', 'v8') : undefined;
+}
+
+const sha1 = (...parts) => {
+  const hash = createHash('sha1');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+};
+
+/**
+ * The file's layout: MAGIC, the key (which bundle, which Node), the payload's sha1, the payload.
+ * Answers the payload if the file is whole and made for `key`, else undefined.
+ */
+export function readCache(file, key) {
+  let bytes;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const start = MAGIC.length + 2 * DIGEST;
+  if (bytes.length <= start || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (!bytes.subarray(MAGIC.length, MAGIC.length + DIGEST).equals(key)) return undefined;
+  const payload = bytes.subarray(start);
+  return sha1(payload).equals(bytes.subarray(MAGIC.length + DIGEST, start)) ? payload : undefined;
+}
+
+/** Writes atomically (a reader sees the old file or the new one), then prunes old siblings. */
+export function writeCache(file, key, payload) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, Buffer.concat([MAGIC, key, sha1(payload), payload]));
+    renameSync(tmp, file);
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // No folder to leave it in.
+    }
+    return;
+  }
+  try {
+    const now = Date.now();
+    for (const name of readdirSync(dirname(file))) {
+      const other = join(dirname(file), name);
+      if (other !== file && now - statSync(other).mtimeMs > PRUNE_AFTER_MS) rmSync(other);
+    }
+  } catch {
+    // Pruning is housekeeping: another process may be doing the same.
+  }
+}
+
+/** Runs that say little of what a session runs: their cache would cover too little. */
+const SHORT_RUN = new Set(['--help', '-h', '--version']);
+
+/**
+ * Compiles and runs the bundle as a CommonJS module (with `require`, `module`, `__filename`).
+ * `dir` is where caches go (undefined: no cache); `argv` the shell's arguments.
+ * Answers what happened, for the tests: 'accepted', 'rejected', 'none' or 'off'.
+ */
+export function runBundle(
+  bundle,
+  { dir = cacheDir(), argv = process.argv.slice(2), env = process.env } = {},
+) {
+  const bytes = readFileSync(bundle);
+  // The build makes it ASCII (scripts/build.ts): a latin1 read is then exact, and fast.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const enabled = dir !== undefined && env.TENANT_SHELL_CODE_CACHE !== '0';
+  const key = sha1(bytes, `\0${process.version}\0${process.arch}`);
+  const file = enabled ? join(dir, `${key.toString('hex')}.bin`) : undefined;
+  const cachedData = file ? readCache(file, key) : undefined;
+  const script = new Script(
+    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+    {
+      filename: bundle,
+      cachedData,
+    },
+  );
+  const state = !enabled
+    ? 'off'
+    : cachedData === undefined
+      ? 'none'
+      : script.cachedDataRejected
+        ? 'rejected'
+        : 'accepted';
+  if (file && state !== 'accepted' && !argv.some((a) => SHORT_RUN.has(a))) {
+    process.once('exit', (code) => {
+      if (code === 0) writeCache(file, key, script.createCachedData());
+    });
+  }
+  // import() in a vm.Script needs a flag on Node 20 (and vm's USE_MAIN_CONTEXT_DEFAULT_LOADER
+  // warns that it is experimental, and is lost when the code comes from the cache): the bundle's
+  // one import() of a name known only at run time, a cell's, comes here (src/cell/modules.ts).
+  Object.defineProperty(globalThis, Symbol.for('tenant-shell.host-import'), {
+    value: (specifier, options) => import(specifier, options),
+    configurable: true,
+  });
+  const module = { exports: {}, filename: bundle, id: bundle, loaded: false };
+  script
+    .runInThisContext()
+    .call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  return state;
+}
