@@ -411,8 +411,10 @@ function renderPython(input: ScriptInput): string {
     out.push(
       '',
       '# The last answer, as the page prints it.',
-      'if response.text:',
+      'try:',
       '    print(json.dumps(response.json(), indent=4))',
+      'except ValueError:  # no answer, or not JSON (a CSV report, say)',
+      '    print(response.text)',
     );
   }
   return `${out.join('\n')}\n`;
@@ -494,7 +496,11 @@ function renderTypeScript(input: ScriptInput): string {
     '    console.error(`Expected ${status}, got ${answer.status}: ${answer.text.slice(0, 500)}`);',
     '    process.exit(1);',
     '  }',
-    '  return answer.text ? JSON.parse(answer.text) : {};',
+    '  try {',
+    '    return answer.text ? JSON.parse(answer.text) : {};',
+    '  } catch {',
+    '    return answer.text; // not JSON: a CSV report, say',
+    '  }',
     '}',
     '',
     'async function call(method: string, path: string, status: number, body?: unknown): Promise<Json> {',
