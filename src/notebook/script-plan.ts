@@ -277,6 +277,11 @@ class Planner {
     if (key !== undefined && SECRET_KEYS.has(key) && text !== '') {
       return new Str([{ variable: this.fromReply(text, key) ?? this.secret(text, key) }]);
     }
+    if (key !== undefined && /^\d+$/.test(text) && VERSION_KEY.test(key)) {
+      // `String(moved.version)`: a version sent as text; the variable holds the number.
+      const variable = this.fromReply(Number(text), key);
+      if (variable) return new Str([{ variable, numeric: true }]);
+    }
     if (key !== undefined && !WHOLE_UUID.test(text)) {
       const variable = this.fromReply(text, key);
       if (variable) return new Str([{ variable }]);

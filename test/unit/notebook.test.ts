@@ -524,6 +524,40 @@ describe('scripts: values from the answers, secrets from the environment', () =>
     expect(ts).toContain('version: pricing_version,');
   });
 
+  it("a version sent as text is the answer's number, as text", () => {
+    const moved: Cell[] = [
+      {
+        n: 1,
+        input: 'moved = (await get(`${base_url}/tenants/${tenant_id}`)).json()',
+        printed: [],
+        calls: [
+          {
+            method: 'GET',
+            path: `/api/2/tenants/${HOME}`,
+            status: 200,
+            responseBody: { version: 2 },
+          },
+        ],
+      },
+      {
+        n: 2,
+        input: 'await put(`${base_url}/tenants/${tenant_id}`, {version: String(moved.version)})',
+        printed: [],
+        calls: [
+          {
+            method: 'PUT',
+            path: `/api/2/tenants/${HOME}`,
+            status: 200,
+            requestBody: { version: '2' },
+          },
+        ],
+      },
+    ];
+    const input = { plan: planScript(moved, { homeTenantId: HOME }), meta: META, cellCount: 2 };
+    expect(renderScript('py', input)).toContain("'version': f'{tenant_version}',");
+    expect(renderScript('ts', input)).toContain('version: `${tenant_version}`,');
+  });
+
   it('polls a GET the cell repeated in a loop until the answer says what it waited for', () => {
     expect(plan.cells[1]?.calls[0]?.poll).toEqual(['saved', 'saved']);
     expect(plan.cells[2]?.calls[0]?.poll).toBeUndefined();
