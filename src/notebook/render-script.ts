@@ -1,10 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: this module writes code in other languages, where ${...} is their own syntax
 // A session as a runnable script that repeats its API calls (see script-plan.ts for what is
 // replaced by variables): TypeScript on undici, Python on requests in the seed page's style,
-// or POSIX sh with curl. Credentials come from the environment, never from the file; each
-// script gets its own token (client_credentials) and stops at the first status that differs
-// from the session's.
+// or POSIX sh with curl and jq. Credentials come from the environment, never from the file;
+// each script gets its own token (client_credentials) and stops at the first status that
+// differs from the session's.
 
+import { MASK } from '../api/redact.ts';
 import { visibleLine } from '../ui/visible.ts';
 import type { NotebookMeta } from './cells.ts';
 import { describeRecording } from './render-markdown.ts';
@@ -14,8 +15,11 @@ import {
   RUN_ID,
   type ScriptCall,
   type ScriptPlan,
+  type ScriptSecret,
+  type Step,
   Str,
   type Value,
+  Var,
 } from './script-plan.ts';
 
 export type ScriptLanguage = 'ts' | 'py' | 'sh';
@@ -45,6 +49,17 @@ function about(input: ScriptInput): string[] {
           '                              platform); by default a new one each run, so it runs again.',
         ]
       : []),
+    ...input.plan.secrets.flatMap((secret) => secretLines(secret)),
+  ];
+}
+
+/** What a secret's variable is for, in the header: the session's value is never written. */
+function secretLines(secret: ScriptSecret): string[] {
+  const cells = secret.cells.map((n) => `[${n}]`).join(', ');
+  return [
+    `  ${secret.env.padEnd(28)}optional: the ${secret.key} cell${secret.cells.length === 1 ? '' : 's'} ${cells} send${secret.cells.length === 1 ? 's' : ''};`,
+    `  ${''.padEnd(28)}by default a new random one each run, never printed (the`,
+    `  ${''.padEnd(28)}session's own is not in this file).`,
   ];
 }
 
@@ -57,9 +72,19 @@ function commentLine(mark: string, text: string): string {
   return `${mark} ${visibleLine(text)}`.trimEnd();
 }
 
-/** Comment lines for a cell: its input, as typed (secrets were masked when it was recorded). */
-function cellComment(n: number, input: string, mark: string, calls: number): string[] {
-  const lines = input.split('\n');
+/**
+ * Comment lines for a cell: its input, as typed (secrets were masked when it was recorded, and
+ * a secret the plan found sent in a body is masked here too).
+ */
+function cellComment(
+  n: number,
+  input: string,
+  mark: string,
+  calls: number,
+  typedSecrets: readonly string[],
+): string[] {
+  const masked = typedSecrets.reduce((text, secret) => text.replaceAll(secret, MASK), input);
+  const lines = masked.split('\n');
   const note = calls === 0 ? '  (no API call)' : '';
   return lines.map((line, i) =>
     commentLine(
@@ -170,6 +195,7 @@ function literal(value: Value, style: LiteralStyle, indent: string): string {
   if (value === false) return style.false;
   if (typeof value === 'number') return String(value);
   if (value instanceof Str) return style.string(value);
+  if (value instanceof Var) return value.variable;
   const inner = `${indent}${style.unit}`;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
@@ -188,6 +214,8 @@ function jsonPieces(value: Value, indent = ''): Piece[] {
     );
     return [{ text: '"' }, ...inside, { text: '"' }];
   }
+  // A number read from an answer: the variable's text is the JSON number.
+  if (value instanceof Var) return [{ variable: value.variable }];
   if (value === null || typeof value !== 'object') return [{ text: JSON.stringify(value) }];
   const inner = `${indent}    `;
   const items: Piece[][] = Array.isArray(value)
@@ -206,24 +234,93 @@ function jsonPieces(value: Value, indent = ''): Piece[] {
   return out;
 }
 
+// ---- reading answers -------------------------------------------------------------------
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `response.json()['items']...`: a pick is the first matching item, or None. */
+function pyRead(steps: Step[], base = 'response.json()', depth = 1): string {
+  let expr = base;
+  for (const [i, step] of steps.entries()) {
+    if ('key' in step) expr += `['${escapeQuoted(step.key)}']`;
+    else if ('index' in step) expr += `[${step.index}]`;
+    else {
+      const item = depth === 1 ? 'item' : `item${depth}`;
+      const rest = pyRead(steps.slice(i + 1), item, depth + 1);
+      const { key, value } = step.pick;
+      return `next((${rest} for ${item} in ${expr} if ${item}.get('${escapeQuoted(key)}') == '${escapeQuoted(value)}'), None)`;
+    }
+  }
+  return expr;
+}
+
+/** `.key`, or `["a key"]` where the key is no identifier. */
+function tsKey(key: string): string {
+  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** `last.items?.find(...)?.id`: undefined where the answer has nothing. */
+function tsRead(steps: Step[]): string {
+  let expr = 'last';
+  for (const step of steps) {
+    if ('key' in step) expr += `?.${tsKey(step.key).replace(/^\./, '')}`;
+    else if ('index' in step) expr += `?.[${step.index}]`;
+    else {
+      const { key, value } = step.pick;
+      const field = tsKey(key).replace(/^\./, '');
+      expr += `?.find((item: Json) => item?.${field} === ${JSON.stringify(value)})`;
+    }
+  }
+  return expr;
+}
+
+/** A jq filter: `.items | first(.[] | select(.report_format == "csv_v2_0")) | .id`. */
+function jqFilter(steps: Step[]): string {
+  const stages = steps.map((step) => {
+    if ('key' in step)
+      return IDENTIFIER.test(step.key) ? `.${step.key}` : `.[${JSON.stringify(step.key)}]`;
+    if ('index' in step) return `.[${step.index}]`;
+    const { key, value } = step.pick;
+    const field = IDENTIFIER.test(key) ? `.${key}` : `.[${JSON.stringify(key)}]`;
+    return `first(.[] | select(${field} == ${JSON.stringify(value)}))`;
+  });
+  return stages.length === 0 ? '.' : stages.join(' | ');
+}
+
+function shSingle(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 // ---- Python -----------------------------------------------------------------------------
 
 function pyCall(call: ScriptCall): string[] {
-  const lines = [
-    `response = requests.${call.method.toLowerCase()}(`,
-    `    ${pyString(new Str([{ variable: 'base_url' }, ...call.path.pieces]))},`,
-  ];
-  if (call.body === undefined) lines.push('    headers=auth,');
-  else {
-    lines.push("    headers={'Content-Type': 'application/json', **auth},");
-    lines.push(`    data=json.dumps(${literal(call.body, PY, '    ')}, indent=4),`);
+  const url = `${pyString(new Str([{ variable: 'base_url' }, ...call.path.pieces]))},`;
+  const method = call.method.toLowerCase();
+  const lines: string[] = [];
+  if (call.poll) {
+    lines.push(
+      `response = poll(lambda: requests.${method}(`,
+      `    ${url}`,
+      '    headers=auth,',
+      `), ${call.status}, [${call.poll.map((s) => `'${escapeQuoted(s)}'`).join(', ')}])`,
+    );
+  } else {
+    lines.push(`response = requests.${method}(`, `    ${url}`);
+    if (call.body === undefined) lines.push('    headers=auth,');
+    else {
+      lines.push("    headers={'Content-Type': 'application/json', **auth},");
+      lines.push(`    data=json.dumps(${literal(call.body, PY, '    ')}, indent=4),`);
+    }
+    lines.push(')');
   }
-  lines.push(')', `expect(response, ${call.status})`);
-  if (call.saveIdAs) lines.push(`${call.saveIdAs} = response.json()['id']`);
+  lines.push(`expect(response, ${call.status})`);
+  for (const save of call.saves) lines.push(`${save.variable} = ${pyRead(save.from)}`);
   return lines;
 }
 
 function renderPython(input: ScriptInput): string {
+  const { plan } = input;
+  const polls = plan.cells.some((c) => c.calls.some((call) => call.poll));
   const out = [
     '#!/usr/bin/env python3',
     // Comments, not a docstring: a tenant's name in it could otherwise close the string.
@@ -232,6 +329,7 @@ function renderPython(input: ScriptInput): string {
     '# Needs Python 3 and requests (pip install requests).',
     'import json',
     'import os',
+    ...(plan.secrets.length > 0 ? ['import secrets'] : []),
     'import sys',
     'import time',
     '',
@@ -252,15 +350,45 @@ function renderPython(input: ScriptInput): string {
     "        sys.exit(f'Expected {status}, got {response.status_code}: {response.text[:500]}')",
     '',
     '',
+  ];
+  if (polls) {
+    out.push(
+      'def statuses(value):',
+      '    """The `status` fields of an answer, depth first: what a poll waits for."""',
+      '    if isinstance(value, list):',
+      '        return [s for v in value for s in statuses(v)]',
+      '    if not isinstance(value, dict):',
+      '        return []',
+      "    own = [value['status']] if isinstance(value.get('status'), str) else []",
+      '    return own + [s for v in value.values() for s in statuses(v)]',
+      '',
+      '',
+      'def poll(send, status, wanted):',
+      '    """Sends again, once a second for two minutes at most, until the answer is what the session waited for."""',
+      '    response = send()',
+      '    for _ in range(120):',
+      '        if response.status_code != status or statuses(response.json()) == wanted:',
+      '            break',
+      '        time.sleep(1)',
+      '        response = send()',
+      '    return response',
+      '',
+      '',
+    );
+  }
+  out.push(
     "url = env('TENANT_SHELL_URL').rstrip('/')",
     "base_url = url if url.endswith('/api/2') else url + '/api/2'",
     "client_id = env('TENANT_SHELL_CLIENT_ID')",
     "client_secret = env('TENANT_SHELL_CLIENT_SECRET')",
-  ];
-  if (input.plan.usesRunId) {
+  );
+  if (plan.usesRunId) {
     out.push(
       `${RUN_ID} = os.environ.get('TENANT_SHELL_RUN_ID') or time.strftime('%Y%m%d%H%M%S') + os.urandom(2).hex()`,
     );
+  }
+  for (const secret of plan.secrets) {
+    out.push(`${secret.variable} = os.environ.get('${secret.env}') or secrets.token_urlsafe(18)`);
   }
   out.push(
     '',
@@ -275,16 +403,18 @@ function renderPython(input: ScriptInput): string {
     "auth = {'Authorization': 'Bearer ' + response.json()['access_token']}",
     "tenant_id = requests.get(f'{base_url}/clients/{client_id}', headers=auth).json()['tenant_id']",
   );
-  for (const cell of input.plan.cells) {
-    out.push('', ...cellComment(cell.n, cell.input, '#', cell.calls.length));
+  for (const cell of plan.cells) {
+    out.push('', ...cellComment(cell.n, cell.input, '#', cell.calls.length, plan.typedSecrets));
     for (const call of cell.calls) out.push(...pyCall(call));
   }
-  if (input.plan.cells.some((c) => c.calls.length > 0)) {
+  if (plan.cells.some((c) => c.calls.length > 0)) {
     out.push(
       '',
       '# The last answer, as the page prints it.',
-      'if response.text:',
+      'try:',
       '    print(json.dumps(response.json(), indent=4))',
+      'except ValueError:  # no answer, or not JSON (a CSV report, say)',
+      '    print(response.text)',
     );
   }
   return `${out.join('\n')}\n`;
@@ -294,20 +424,31 @@ function renderPython(input: ScriptInput): string {
 
 function tsCall(call: ScriptCall): string[] {
   const path = tsString(call.path);
-  const body = call.body === undefined ? '' : `, ${literal(call.body, TS, '  ')}`;
-  const invocation = `await call('${call.method}', ${path}, ${call.status}${body})`;
-  if (!call.saveIdAs) return [`  last = ${invocation};`];
-  return [`  last = ${invocation};`, `  const ${call.saveIdAs} = String(last.id);`];
+  const lines: string[] = [];
+  if (call.poll) {
+    const wanted = `[${call.poll.map((s) => `'${escapeQuoted(s)}'`).join(', ')}]`;
+    lines.push(`  last = await poll(${path}, ${call.status}, ${wanted});`);
+  } else {
+    const body = call.body === undefined ? '' : `, ${literal(call.body, TS, '  ')}`;
+    lines.push(`  last = await call('${call.method}', ${path}, ${call.status}${body});`);
+  }
+  for (const save of call.saves) lines.push(`  const ${save.variable} = ${tsRead(save.from)};`);
+  return lines;
 }
 
 function renderTypeScript(input: ScriptInput): string {
+  const { plan } = input;
   const out = [
     '#!/usr/bin/env -S node --import tsx',
     ...about(input).map((l) => commentLine('//', l)),
     '//',
     '// Run it with Node 20 or newer where undici and tsx are installed (npm install undici tsx):',
     '//   node --import tsx <this file>',
+    ...(plan.secrets.length > 0 ? ["import { randomBytes } from 'node:crypto';"] : []),
     "import { request } from 'undici';",
+    '',
+    '// Answers are JSON from outside, read where the session read them, whatever their shape.',
+    'type Json = any;',
     '',
     'function env(name: string): string {',
     '  const value = process.env[name];',
@@ -323,16 +464,21 @@ function renderTypeScript(input: ScriptInput): string {
     "const client_id = env('TENANT_SHELL_CLIENT_ID');",
     "const client_secret = env('TENANT_SHELL_CLIENT_SECRET');",
   ];
-  if (input.plan.usesRunId) {
+  if (plan.usesRunId) {
     out.push(
       `const ${RUN_ID} = process.env.TENANT_SHELL_RUN_ID || Date.now().toString(36) + Math.random().toString(36).slice(2, 6);`,
+    );
+  }
+  for (const secret of plan.secrets) {
+    out.push(
+      `const ${secret.variable} = process.env.${secret.env} || randomBytes(18).toString('base64url');`,
     );
   }
   out.push(
     'let auth: Record<string, string> = {};',
     '',
-    '/** One call; stops the script when the platform answers otherwise than in the session. */',
-    'async function call(method: string, path: string, status: number, body?: unknown): Promise<Record<string, unknown>> {',
+    '/** One request: its status and the text of its answer. */',
+    'async function send(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {',
     '  const headers: Record<string, string> = { ...auth };',
     "  if (body !== undefined) headers['content-type'] = 'application/json';",
     '  const response = await request(`${base_url}${path}`, {',
@@ -340,14 +486,52 @@ function renderTypeScript(input: ScriptInput): string {
     '    headers,',
     '    body: body === undefined ? undefined : JSON.stringify(body, null, 4),',
     '  });',
-    '  const text = await response.body.text();',
-    '  console.log(`${method} ${path} -> ${response.statusCode}`);',
-    '  if (response.statusCode !== status) {',
-    '    console.error(`Expected ${status}, got ${response.statusCode}: ${text.slice(0, 500)}`);',
+    '  return { status: response.statusCode, text: await response.body.text() };',
+    '}',
+    '',
+    '/** Stops the script when the platform answered otherwise than in the session. */',
+    'function expect(method: string, path: string, status: number, answer: { status: number; text: string }): Json {',
+    '  console.log(`${method} ${path} -> ${answer.status}`);',
+    '  if (answer.status !== status) {',
+    '    console.error(`Expected ${status}, got ${answer.status}: ${answer.text.slice(0, 500)}`);',
     '    process.exit(1);',
     '  }',
-    '  return text ? (JSON.parse(text) as Record<string, unknown>) : {};',
+    '  try {',
+    '    return answer.text ? JSON.parse(answer.text) : {};',
+    '  } catch {',
+    '    return answer.text; // not JSON: a CSV report, say',
+    '  }',
     '}',
+    '',
+    'async function call(method: string, path: string, status: number, body?: unknown): Promise<Json> {',
+    '  return expect(method, path, status, await send(method, path, body));',
+    '}',
+  );
+  if (plan.cells.some((c) => c.calls.some((call) => call.poll))) {
+    out.push(
+      '',
+      '/** The `status` fields of an answer, depth first: what a poll waits for. */',
+      'function statuses(value: unknown): string[] {',
+      '  if (Array.isArray(value)) return value.flatMap(statuses);',
+      "  if (typeof value !== 'object' || value === null) return [];",
+      '  const own = (value as { status?: unknown }).status;',
+      "  return [...(typeof own === 'string' ? [own] : []), ...Object.values(value).flatMap(statuses)];",
+      '}',
+      '',
+      '/** A GET sent again, once a second for two minutes at most, until the answer is what the session waited for. */',
+      'async function poll(path: string, status: number, wanted: string[]): Promise<Json> {',
+      "  let answer = await send('GET', path);",
+      '  for (let tries = 0; tries < 120; tries++) {',
+      '    if (answer.status !== status) break;',
+      '    if (JSON.stringify(statuses(JSON.parse(answer.text))) === JSON.stringify(wanted)) break;',
+      '    await new Promise((resolve) => setTimeout(resolve, 1000));',
+      "    answer = await send('GET', path);",
+      '  }',
+      "  return expect('GET', path, status, answer);",
+      '}',
+    );
+  }
+  out.push(
     '',
     'async function main(): Promise<void> {',
     "  // Step 1 of the page: authenticate, and the API client's tenant as tenant_id.",
@@ -365,10 +549,10 @@ function renderTypeScript(input: ScriptInput): string {
     '  auth = { authorization: `Bearer ${tokenBody.access_token}` };',
     '  const client = await request(`${base_url}/clients/${client_id}`, { headers: auth });',
     '  const tenant_id = String(((await client.body.json()) as { tenant_id?: string }).tenant_id);',
-    '  let last: Record<string, unknown> = {};',
+    '  let last: Json = {};',
   );
-  for (const cell of input.plan.cells) {
-    out.push('', ...cellComment(cell.n, cell.input, '  //', cell.calls.length));
+  for (const cell of plan.cells) {
+    out.push('', ...cellComment(cell.n, cell.input, '  //', cell.calls.length, plan.typedSecrets));
     for (const call of cell.calls) out.push(...tsCall(call));
   }
   out.push(
@@ -385,54 +569,78 @@ function renderTypeScript(input: ScriptInput): string {
   return `${out.join('\n')}\n`;
 }
 
-// ---- sh + curl --------------------------------------------------------------------------
+// ---- sh + curl + jq ---------------------------------------------------------------------
 
 function shCall(call: ScriptCall): string[] {
-  const args = [`call ${call.method} ${shDouble(call.path)} ${call.status}`];
-  if (call.body !== undefined) args.push(shWord(jsonPieces(call.body)));
-  const lines = [args.join(' ')];
-  if (call.saveIdAs) lines.push(`${call.saveIdAs}=$(json_string id)`);
+  const lines: string[] = [];
+  if (call.poll) {
+    lines.push(`poll ${shDouble(call.path)} ${call.status} ${shSingle(JSON.stringify(call.poll))}`);
+  } else {
+    const args = [`call ${call.method} ${shDouble(call.path)} ${call.status}`];
+    if (call.body !== undefined) args.push(shWord(jsonPieces(call.body)));
+    lines.push(args.join(' '));
+  }
+  for (const save of call.saves) {
+    lines.push(`${save.variable}=$(read_answer ${shSingle(jqFilter(save.from))})`);
+  }
   return lines;
 }
 
 function renderShell(input: ScriptInput): string {
+  const { plan } = input;
   const out = [
     '#!/bin/sh',
     ...about(input).map((l) => commentLine('#', l)),
     '#',
-    '# Needs curl. Ids are read from the answers with sed (the first "key": "value" of the',
-    '# JSON text), so no JSON tool is needed; the token and the secret stay off the command',
-    '# lines (curl reads them from a private file and its standard input).',
+    '# Needs curl and jq (values are read from the answers with jq). The token and the secrets',
+    '# stay off the command lines: curl reads them from a private file and its standard input.',
     'set -eu',
     '',
     ': "${TENANT_SHELL_URL:?Set TENANT_SHELL_URL first: see the top of this script.}"',
     ': "${TENANT_SHELL_CLIENT_ID:?Set TENANT_SHELL_CLIENT_ID first: see the top of this script.}"',
     ': "${TENANT_SHELL_CLIENT_SECRET:?Set TENANT_SHELL_CLIENT_SECRET first: see the top of this script.}"',
+    'for tool in curl jq; do',
+    '  command -v "$tool" >/dev/null 2>&1 || { echo "This script needs $tool: install it first." >&2; exit 1; }',
+    'done',
     'base_url=${TENANT_SHELL_URL%/}',
     'case $base_url in */api/2) ;; *) base_url=$base_url/api/2 ;; esac',
     'client_id=$TENANT_SHELL_CLIENT_ID',
   ];
-  if (input.plan.usesRunId) {
+  if (plan.usesRunId) {
     out.push(`${RUN_ID}=\${TENANT_SHELL_RUN_ID:-$(date +%Y%m%d%H%M%S)$$}`);
+  }
+  for (const secret of plan.secrets) {
+    // Written into JSON strings: backslashes and quotes escaped once, here.
+    out.push(
+      `${secret.variable}=\${${secret.env}:-$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24)}`,
+      `${secret.variable}=$(printf '%s' "$${secret.variable}" | sed 's/[\\\\"]/\\\\&/g')`,
+    );
   }
   out.push(
     'answer=$(mktemp)',
     'headers=$(mktemp)',
     'trap \'rm -f "$answer" "$headers"\' EXIT',
     '',
-    '# json_string KEY: the first "KEY": "value" in the last answer.',
-    'json_string() {',
-    '  tr \',{}[]\' \'\\n\\n\\n\\n\\n\' <"$answer" | sed -n \'s/^[[:space:]]*"\'"$1"\'"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p\' | head -n 1',
+    '# read_answer FILTER: a value of the last answer (a jq filter); stops when it has none.',
+    'read_answer() {',
+    '  if ! jq -e -r "$1" "$answer" 2>/dev/null; then',
+    '    echo "The last answer has no $1: $(head -c 500 "$answer")" >&2',
+    '    exit 1',
+    '  fi',
     '}',
     '',
-    '# call METHOD PATH STATUS [JSON]: stops when the platform answers otherwise than in the session.',
-    'call() {',
-    '  if [ $# -gt 3 ]; then',
-    '    status=$(curl -sS -o "$answer" -w \'%{http_code}\' -X "$1" "$base_url$2" -H @"$headers" \\',
-    '      -H \'Content-Type: application/json\' --data-binary "$4")',
+    '# send METHOD PATH [JSON]: the answer into $answer, its status into $status.',
+    'send() {',
+    '  if [ $# -gt 2 ]; then',
+    '    status=$(printf \'%s\' "$3" | curl -sS -o "$answer" -w \'%{http_code}\' -X "$1" "$base_url$2" \\',
+    '      -H @"$headers" -H \'Content-Type: application/json\' --data-binary @-)',
     '  else',
     '    status=$(curl -sS -o "$answer" -w \'%{http_code}\' -X "$1" "$base_url$2" -H @"$headers")',
     '  fi',
+    '}',
+    '',
+    '# expect METHOD PATH STATUS: stops when the platform answered otherwise than in the session.',
+    'expect() {',
     '  echo "$1 $2 -> $status"',
     '  if [ "$status" != "$3" ]; then',
     '    echo "Expected $3, got $status: $(head -c 500 "$answer")" >&2',
@@ -440,15 +648,42 @@ function renderShell(input: ScriptInput): string {
     '  fi',
     '}',
     '',
+    '# call METHOD PATH STATUS [JSON]',
+    'call() {',
+    '  if [ $# -gt 3 ]; then send "$1" "$2" "$4"; else send "$1" "$2"; fi',
+    '  expect "$1" "$2" "$3"',
+    '}',
+  );
+  if (plan.cells.some((c) => c.calls.some((call) => call.poll))) {
+    out.push(
+      '',
+      '# poll PATH STATUS STATUSES: a GET sent again, once a second for two minutes at most, until',
+      "# the answer's `status` fields (depth first, as JSON) are what the session waited for.",
+      'poll() {',
+      '  tries=0',
+      '  send GET "$1"',
+      '  while [ "$status" = "$2" ] && [ "$tries" -lt 120 ] &&',
+      '    [ "$(jq -c \'[.. | .status? | strings]\' "$answer" 2>/dev/null)" != "$3" ]; do',
+      '    sleep 1',
+      '    tries=$((tries + 1))',
+      '    send GET "$1"',
+      '  done',
+      '  expect GET "$1" "$2"',
+      '}',
+    );
+  }
+  out.push(
+    '',
     "# Step 1 of the page: authenticate, and the API client's tenant as tenant_id.",
     'printf \'user = "%s:%s"\\n\' "$TENANT_SHELL_CLIENT_ID" "$TENANT_SHELL_CLIENT_SECRET" |',
     '  curl -sS -f -o "$answer" -K - -X POST "$base_url/idp/token" --data grant_type=client_credentials',
-    'printf \'Authorization: Bearer %s\\n\' "$(json_string access_token)" >"$headers"',
+    'token=$(read_answer .access_token)',
+    'printf \'Authorization: Bearer %s\\n\' "$token" >"$headers"',
     'curl -sS -f -o "$answer" -H @"$headers" "$base_url/clients/$client_id"',
-    'tenant_id=$(json_string tenant_id)',
+    'tenant_id=$(read_answer .tenant_id)',
   );
-  for (const cell of input.plan.cells) {
-    out.push('', ...cellComment(cell.n, cell.input, '#', cell.calls.length));
+  for (const cell of plan.cells) {
+    out.push('', ...cellComment(cell.n, cell.input, '#', cell.calls.length, plan.typedSecrets));
     for (const call of cell.calls) out.push(...shCall(call));
   }
   out.push('', '# The last answer.', 'cat "$answer"', 'echo');

@@ -345,7 +345,7 @@ describe('scripts: the session made repeatable', () => {
     const plan = planScript(seedSession().store.cells, { homeTenantId: HOME, clientId: CLIENT });
     const calls = plan.cells.flatMap((c) => c.calls);
     expect(calls.map((c) => c.method)).toEqual(['POST', 'GET', 'PUT']);
-    expect(calls[0]?.saveIdAs).toBe('created_tenant_id');
+    expect(calls[0]?.saves).toEqual([{ variable: 'created_tenant_id', from: [{ key: 'id' }] }]);
     expect(plan.usesRunId).toBe(true);
     const py = renderScript('py', { plan, meta: META, cellCount: 5 });
     expect(py).toContain("'name': f'My Test Customer {run_id}'");
@@ -361,10 +361,240 @@ describe('scripts: the session made repeatable', () => {
     expect(sh).toContain(`call PUT "/tenants/\${created_tenant_id}/mfa/status" 200`);
     expect(sh).toContain(`"name": "My Test Customer '"$run_id"'"`);
     const ts = renderScript('ts', { plan, meta: META, cellCount: 5 });
-    expect(ts).toContain('const created_tenant_id = String(last.id);');
+    expect(ts).toContain('const created_tenant_id = last?.id;');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript the script holds
     expect(ts).toContain('name: `My Test Customer ${run_id}`');
   });
+});
+
+describe('scripts: values from the answers, secrets from the environment', () => {
+  const REPORT = '5b1e2f3a-1111-4222-8333-944445555666';
+  const CSV = 'c465f507-ce5d-442c-bcc1-cdda6aff86ad';
+  const JSON_FILE = '545de020-5736-4ec9-a64c-498e1de4e2a3';
+  const USER = '82c5fdec-f24d-4489-ab64-c86988f99b67';
+  const PASSWORD = 'Swordfish-Ünïcode-42';
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: TypeScript in the cells, scripts' own syntax
+  const cells: Cell[] = [
+    {
+      n: 1,
+      input: 'response = await post(`${base_url}/reports`, report_params)',
+      printed: [],
+      calls: [
+        { method: 'POST', path: '/api/2/reports', status: 200, responseBody: { id: REPORT } },
+      ],
+    },
+    {
+      n: 2,
+      input:
+        'for (let tries = 0; tries < 60; tries++) {\n  response = await get(`${base_url}/reports/${report_id}/stored`)\n  stored = response.json().items\n}',
+      printed: [],
+      calls: [
+        {
+          method: 'GET',
+          path: `/api/2/reports/${REPORT}/stored`,
+          status: 200,
+          responseBody: {
+            items: [
+              { id: CSV, report_format: 'csv_v2_0', status: 'saved' },
+              { id: JSON_FILE, report_format: 'json_v2_0', status: 'saved' },
+            ],
+          },
+        },
+      ],
+    },
+    {
+      n: 3,
+      input:
+        "json_id = stored.find((s) => s.report_format === 'json_v2_0').id\nawait get(`${base_url}/reports/${report_id}/stored/${json_id}`)",
+      printed: [],
+      calls: [{ method: 'GET', path: `/api/2/reports/${REPORT}/stored/${JSON_FILE}`, status: 200 }],
+    },
+    {
+      n: 4,
+      input: `await get(\`\${base_url}/reports/\${report_id}/stored/${CSV}\`)`,
+      printed: [],
+      calls: [{ method: 'GET', path: `/api/2/reports/${REPORT}/stored/${CSV}`, status: 200 }],
+    },
+    {
+      n: 5,
+      input:
+        'response = await get(`${base_url}/tenants/${tenant_id}/pricing`)\npricing = response.json()',
+      printed: [],
+      calls: [
+        {
+          method: 'GET',
+          path: `/api/2/tenants/${HOME}/pricing`,
+          status: 200,
+          responseBody: {
+            mode: 'trial',
+            production_start_date: '2027-02-01T00:00:00',
+            version: 1796120715221,
+          },
+        },
+      ],
+    },
+    {
+      n: 6,
+      input:
+        "pricing.mode = 'production'\nawait put(`${base_url}/tenants/${tenant_id}/pricing`, {...pricing, users: 7})",
+      printed: [],
+      calls: [
+        {
+          method: 'PUT',
+          path: `/api/2/tenants/${HOME}/pricing`,
+          status: 200,
+          requestBody: {
+            mode: 'production',
+            production_start_date: '2027-02-01T00:00:00',
+            version: 1796120715221,
+            users: 7,
+          },
+        },
+      ],
+    },
+    {
+      n: 7,
+      input:
+        'response = await post(`${base_url}/idp/ott`, {purpose: "user_login", login})\nott = response.json().ott',
+      printed: [],
+      calls: [
+        { method: 'POST', path: '/api/2/idp/ott', status: 200, responseBody: { ott: '****' } },
+      ],
+    },
+    {
+      n: 8,
+      input: 'await post(`${base_url}/idp/ott/login`, JSON.stringify({ott}))',
+      printed: [],
+      calls: [
+        {
+          method: 'POST',
+          path: '/api/2/idp/ott/login',
+          status: 200,
+          requestBody: '{"ott":"OK8A…"}',
+        },
+      ],
+    },
+    {
+      n: 9,
+      input: `await post(\`\${base_url}/users/\${user_id}/password\`, JSON.stringify({password: '${PASSWORD}'}))`,
+      printed: [],
+      calls: [
+        {
+          method: 'POST',
+          path: `/api/2/users/${USER}/password`,
+          status: 204,
+          requestBody: JSON.stringify({ password: PASSWORD }),
+        },
+      ],
+    },
+  ];
+  const plan = planScript(cells, { homeTenantId: HOME, clientId: CLIENT });
+  const render = (language: 'py' | 'sh' | 'ts') =>
+    renderScript(language, { plan, meta: META, cellCount: cells.length });
+
+  it('reads what a cell took from an answer where the script gets it, and keeps what was typed', () => {
+    const py = render('py');
+    expect(py).toContain("created_report_id = response.json()['id']");
+    expect(py).toContain(
+      "json_id = next((item['id'] for item in response.json()['items'] if item.get('report_format') == 'json_v2_0'), None)",
+    );
+    expect(py).toContain("f'{base_url}/reports/{created_report_id}/stored/{json_id}'");
+    // Typed in cell 4: the same id stays as it was, though an answer had it.
+    expect(py).toContain(`f'{base_url}/reports/{created_report_id}/stored/${CSV}'`);
+    expect(py).toContain("pricing_version = response.json()['version']");
+    expect(py).toContain("'version': pricing_version,");
+    expect(py).toContain("'production_start_date': pricing_production_start_date,");
+    expect(py).toContain("'mode': 'production',");
+    expect(py).toContain("'users': 7,");
+    // The one-time token: masked in the recording, read from the script's own answer.
+    expect(py).toContain("ott = response.json()['ott']");
+    expect(py).toContain("'ott': ott,");
+    expect(py).not.toContain('OK8A');
+
+    const sh = render('sh');
+    expect(sh).toContain(
+      `json_id=$(read_answer '.items | first(.[] | select(.report_format == "json_v2_0")) | .id')`,
+    );
+    expect(sh).toContain(`"version": '"$pricing_version"',`);
+    expect(sh).toContain("ott=$(read_answer '.ott')");
+    const ts = render('ts');
+    expect(ts).toContain(
+      'const json_id = last?.items?.find((item: Json) => item?.report_format === "json_v2_0")?.id;',
+    );
+    expect(ts).toContain('version: pricing_version,');
+  });
+
+  it("a version sent as text is the answer's number, as text", () => {
+    const moved: Cell[] = [
+      {
+        n: 1,
+        input: 'moved = (await get(`${base_url}/tenants/${tenant_id}`)).json()',
+        printed: [],
+        calls: [
+          {
+            method: 'GET',
+            path: `/api/2/tenants/${HOME}`,
+            status: 200,
+            responseBody: { version: 2 },
+          },
+        ],
+      },
+      {
+        n: 2,
+        input: 'await put(`${base_url}/tenants/${tenant_id}`, {version: String(moved.version)})',
+        printed: [],
+        calls: [
+          {
+            method: 'PUT',
+            path: `/api/2/tenants/${HOME}`,
+            status: 200,
+            requestBody: { version: '2' },
+          },
+        ],
+      },
+    ];
+    const input = { plan: planScript(moved, { homeTenantId: HOME }), meta: META, cellCount: 2 };
+    expect(renderScript('py', input)).toContain("'version': f'{tenant_version}',");
+    expect(renderScript('ts', input)).toContain('version: `${tenant_version}`,');
+  });
+
+  it('polls a GET the cell repeated in a loop until the answer says what it waited for', () => {
+    expect(plan.cells[1]?.calls[0]?.poll).toEqual(['saved', 'saved']);
+    expect(plan.cells[2]?.calls[0]?.poll).toBeUndefined();
+    expect(render('sh')).toContain(
+      `poll "/reports/\${created_report_id}/stored" 200 '["saved","saved"]'`,
+    );
+    expect(render('py')).toContain("), 200, ['saved', 'saved'])");
+    expect(render('ts')).toContain(
+      "last = await poll(`/reports/${created_report_id}/stored`, 200, ['saved', 'saved']);",
+    );
+  });
+
+  it('a password the session sent is read from an environment variable or made, never written', () => {
+    expect(plan.secrets).toEqual([
+      { variable: 'password', env: 'TENANT_SHELL_PASSWORD', key: 'password', cells: [9] },
+    ]);
+    for (const language of ['py', 'sh', 'ts'] as const) {
+      const text = render(language);
+      expect(text, language).not.toContain(PASSWORD);
+      expect(text, language).toContain(
+        'TENANT_SHELL_PASSWORD       optional: the password cell [9] sends;',
+      );
+      expect(text, language).toContain("JSON.stringify({password: '****'})");
+    }
+    expect(render('py')).toContain(
+      "password = os.environ.get('TENANT_SHELL_PASSWORD') or secrets.token_urlsafe(18)",
+    );
+    expect(render('py')).toContain("'password': password,");
+    expect(render('sh')).toContain(
+      "password=${TENANT_SHELL_PASSWORD:-$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24)}",
+    );
+    expect(render('sh')).toContain(`"password": "'"$password"'"`);
+    expect(render('ts')).toContain(
+      "const password = process.env.TENANT_SHELL_PASSWORD || randomBytes(18).toString('base64url');",
+    );
+  });
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: end of the block
 });
 
 describe('.save', () => {
