@@ -719,7 +719,11 @@ export class PlatformClient {
   }
 
   #kept(body: unknown): unknown {
-    if (typeof body === 'string') return this.redactor.redact(body);
+    if (typeof body === 'string') {
+      // A body sent as JSON text (the page's `json.dumps`) holds secret-named fields too.
+      collectSecrets(parsedJson(body), (secret) => this.redactor.add(secret));
+      return this.redactor.redact(body);
+    }
     collectSecrets(body, (secret) => this.redactor.add(secret));
     return redactBody(body);
   }
@@ -843,5 +847,14 @@ function safeOrigin(url: string): string {
     return new URL(url).origin;
   } catch {
     return 'another host';
+  }
+}
+
+/** A JSON text's value, or undefined when the text is not JSON. */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -179,6 +179,19 @@ describe('secrets never show through the client', () => {
     expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(wrong);
   });
 
+  it('a secret in a body sent as JSON text is learnt and masked, as in a JSON value', async () => {
+    const records: unknown[] = [];
+    client.onCall((r) => records.push(r));
+    const password = 'Text-Body-Passw0rd-99';
+    const text = JSON.stringify({ password }, null, 4);
+    await client.raw('POST', '/users/u/password', { text });
+    const shown = JSON.stringify(records);
+    expect(shown).toContain('/users/u/password');
+    expect(shown).not.toContain(password);
+    // Learnt: the same password elsewhere later is masked too.
+    expect(client.redactor.redact(`typed ${password}`)).not.toContain(password);
+  });
+
   it('the token call is recorded with the secrets masked', async () => {
     const records: unknown[] = [];
     const c2 = new PlatformClient({
