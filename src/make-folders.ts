@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -15,6 +15,13 @@ export function makeFolders(dir: string, mode = 0o777): void {
     const parent = dirname(at);
     if (parent === at) break;
     at = parent;
+  }
+  // As `mkdir -p` says it: the folder itself a file is EEXIST, a file above it ENOTDIR.
+  if (missing.length === 0 && !statSync(dir).isDirectory()) {
+    throw Object.assign(new Error(`EEXIST: file already exists, mkdir '${dir}'`), {
+      code: 'EEXIST',
+      path: dir,
+    });
   }
   for (const folder of missing) mkdirSync(folder, { mode });
 }

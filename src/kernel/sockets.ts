@@ -26,13 +26,34 @@ async function loadZmq(): Promise<Zmq> {
 /** One socket's sends, in order, never two pending at once. */
 class SerialSender {
   #chain: Promise<void> = Promise.resolve();
-  constructor(private readonly socket: { send(frames: Buffer[]): Promise<void> }) {}
+  /**
+   * `unroutableMs`: how long a ROUTER in mandatory mode retries a peer it does not know yet.
+   * A client's stdin socket connects when it starts, but its handshake can land after the first
+   * cell asks (the login's first question): without the retry ZeroMQ drops that input_request
+   * silently, and the cell waits for an answer to a question never shown.
+   */
+  constructor(
+    private readonly socket: { send(frames: Buffer[]): Promise<void> },
+    private readonly unroutableMs = 0,
+  ) {}
   send(frames: Buffer[]): Promise<void> {
-    const next = this.#chain.then(() => this.socket.send(frames));
+    const next = this.#chain.then(() => this.#sendOnce(frames, Date.now() + this.unroutableMs));
     // A send that fails (the socket closed at shutdown) must not stop the ones after it.
     this.#chain = next.catch(() => {});
     return next;
   }
+  async #sendOnce(frames: Buffer[], deadline: number): Promise<void> {
+    for (;;) {
+      try {
+        return await this.socket.send(frames);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'EHOSTUNREACH' || Date.now() > deadline)
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  }
+
   /** Resolves when everything queued so far has gone out. */
   flushed(): Promise<void> {
     return this.#chain;
@@ -57,7 +78,7 @@ export async function bindSockets(connection: Connection): Promise<Sockets> {
   const zmq = await loadZmq();
   const shell = new zmq.Router({ linger: 0 });
   const control = new zmq.Router({ linger: 0 });
-  const stdin = new zmq.Router({ linger: 0 });
+  const stdin = new zmq.Router({ linger: 0, mandatory: true });
   const iopub = new zmq.XPublisher({ linger: 0 });
   iopub.verbosity = 'allSubs';
   const hb = new zmq.Reply({ linger: 0 });
@@ -104,7 +125,7 @@ export async function bindSockets(connection: Connection): Promise<Sockets> {
     send: {
       shell: new SerialSender(shell),
       control: new SerialSender(control),
-      stdin: new SerialSender(stdin),
+      stdin: new SerialSender(stdin, 5000),
       iopub: new SerialSender(iopub),
     },
     subscribed: (capMs) =>

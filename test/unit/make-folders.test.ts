@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,14 @@ describe('makeFolders', () => {
     expect(statSync(join(root, 'a', 'b')).isDirectory()).toBe(true);
     expect(statSync(join(root, 'a')).mode & 0o777).toBe(0o700);
     makeFolders(join(root, 'a', 'b'));
+    // A file where the folder should be, or above it: the errors `mkdir -p` gives.
+    writeFileSync(join(root, 'file'), '');
+    expect(() => makeFolders(join(root, 'file'))).toThrow(
+      expect.objectContaining({ code: 'EEXIST' }),
+    );
+    expect(() => makeFolders(join(root, 'file', 'x'))).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' }),
+    );
   });
 
   it.skipIf(!onLinux)('fails at once under /proc instead of retrying for ever', () => {
