@@ -2,8 +2,9 @@
 // The installed command. Runs the bundle (`node --import tsx scripts/build.ts` makes it) when it
 // is at least as new as every source file, because it starts in a fraction of the time; else
 // registers tsx and runs the TypeScript sources, so an edit is never hidden by an old bundle.
-// TENANT_SHELL_FROM_SOURCE=1 forces the sources.
-import { readdirSync, statSync } from 'node:fs';
+// TENANT_SHELL_FROM_SOURCE=1 forces the sources. The installed package ships the bundle and no
+// sources (nor tsx): there, the bundle is all there is.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
 const bundle = new URL('../dist/bundle/tenant-shell.mjs', import.meta.url);
 
@@ -17,6 +18,7 @@ function newestSource(dir) {
 }
 
 function bundleIsFresh() {
+  if (!existsSync(new URL('../src/', import.meta.url))) return true;
   if (process.env.TENANT_SHELL_FROM_SOURCE === '1') return false;
   try {
     const built = statSync(bundle).mtimeMs;
