@@ -61,11 +61,11 @@ export async function kernelCommand(argv: string[]): Promise<number> {
   if (flags.user && flags.prefix !== undefined)
     throw new UsageError('--user and --prefix DIR name two places: give one.');
   const target = { prefix: flags.prefix };
-  const interrupt = flags.interrupt ?? 'message';
+  const interrupt = flags.interrupt ?? (process.platform === 'win32' ? 'message' : 'signal');
   if (interrupt !== 'message' && interrupt !== 'signal')
     throw new UsageError(
       `--interrupt takes message or signal, not ${JSON.stringify(interrupt)}.`,
-      'signal (POSIX only) also stops a synchronous loop; message works everywhere.',
+      'signal (the default on POSIX) also stops a synchronous loop; message works everywhere.',
     );
   const install = () => import('./install.ts');
   switch (action) {

@@ -61,15 +61,18 @@ function entryPoint(): string {
 }
 
 /**
- * How Jupyter interrupts the kernel. `message` (the default) works with every client and on
- * Windows, but the control socket is read on the main thread, so a synchronous loop cannot be
- * stopped; `signal` (POSIX) sends SIGINT, which V8 turns into a break of the running cell.
+ * How Jupyter interrupts the kernel. `signal` (POSIX) sends SIGINT: the kernel cancels an
+ * awaited call or a question as the stop button's message does, and V8 breaks a synchronous
+ * loop too, so it is the default where it exists. `message` works on Windows as well, but the
+ * control socket is read on the main thread, so a synchronous loop cannot be stopped that way.
  */
 export type InterruptMode = 'message' | 'signal';
 
+export const DEFAULT_INTERRUPT: InterruptMode = process.platform === 'win32' ? 'message' : 'signal';
+
 export function kernelSpec(
   emulator: boolean,
-  interrupt: InterruptMode = 'message',
+  interrupt: InterruptMode = DEFAULT_INTERRUPT,
 ): Record<string, unknown> {
   return {
     argv: [
@@ -93,7 +96,7 @@ export async function install(
   target: Target,
   emulator: boolean,
   env: Env,
-  interrupt: InterruptMode = 'message',
+  interrupt: InterruptMode = DEFAULT_INTERRUPT,
 ): Promise<string[]> {
   const dir = kernelsDir(target, env);
   const written: string[] = [];

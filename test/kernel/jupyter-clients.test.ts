@@ -62,6 +62,9 @@ describe.skipIf(jupyterMissing !== undefined)('tenant-shell kernel with Jupyter 
     expect(seen).toMatchObject({ is_complete: 'incomplete', complete: true, history: 2 });
     expect(seen.interrupt.ename).toBe('E_CANCELLED');
     expect(seen.after_interrupt).toBe('ok');
+    expect(seen.loop_interrupt.status).toBe('error');
+    expect(seen.loop_interrupt.s).toBeLessThan(5);
+    expect(seen.after_loop).toBe('ok');
     expect(seen.after_restart).toBe(1);
     expect(seen.alive_after_shutdown).toBe(false);
   });

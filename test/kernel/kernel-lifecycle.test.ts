@@ -47,7 +47,8 @@ describe('tenant-shell kernel install, list, uninstall', () => {
       'utf8',
     );
     const spec = JSON.parse(text) as { argv: string[]; interrupt_mode: string; language: string };
-    expect(spec.interrupt_mode).toBe('message');
+    // Signal interrupts by default on POSIX: the stop button also breaks a synchronous loop.
+    expect(spec.interrupt_mode).toBe(process.platform === 'win32' ? 'message' : 'signal');
     expect(spec.language).toBe('typescript');
     expect(spec.argv.slice(2)).toEqual([
       'kernel',
@@ -61,12 +62,12 @@ describe('tenant-shell kernel install, list, uninstall', () => {
     );
     expect(plain.argv).not.toContain('--emulator');
 
-    // Signal interrupts on request (they also stop a synchronous loop); a wrong mode is named.
-    await tenantShell(['kernel', 'install', '--interrupt', 'signal'], env);
-    const signalled = JSON.parse(
+    // Message interrupts on request (for a front end that sends no signals); a wrong mode is named.
+    await tenantShell(['kernel', 'install', '--interrupt', 'message'], env);
+    const messaged = JSON.parse(
       readFileSync(join(data, 'kernels', 'tenant-shell', 'kernel.json'), 'utf8'),
     );
-    expect(signalled.interrupt_mode).toBe('signal');
+    expect(messaged.interrupt_mode).toBe('message');
     const wrong = await tenantShell(['kernel', 'install', '--interrupt', 'often'], env);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('--interrupt takes message or signal, not "often".');
@@ -90,7 +91,7 @@ describe('tenant-shell kernel install, list, uninstall', () => {
         join(prefix, 'share', 'jupyter', 'kernels', 'tenant-shell', 'kernel.json'),
         'utf8',
       ),
-    ).toContain('"interrupt_mode": "message"');
+    ).toContain(`"interrupt_mode": "${process.platform === 'win32' ? 'message' : 'signal'}"`);
     const wrong = await tenantShell(['kernel', 'instal'], env);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(
