@@ -32,6 +32,25 @@ describe.skipIf(jupyterMissing !== undefined)('tenant-shell kernel with Jupyter 
     await dataCenter?.close();
     if (jupyter) rmSync(jupyter.dir, { recursive: true, force: true });
   });
+  /** `jupyter nbconvert --execute` of a fixture notebook into `executed/`, as a user runs it. */
+  const nbconvert = (fixture: string, output: string, extra: string[] = []) =>
+    run(
+      [
+        '-m',
+        'nbconvert',
+        '--to',
+        'notebook',
+        '--execute',
+        ...extra,
+        join(FIXTURES, fixture),
+        '--output-dir',
+        join(home, 'executed'),
+        '--output',
+        output,
+      ],
+      env,
+    );
+
   // No kernel (nor client) may outlive its test.
   afterEach(() => {
     expect(processesLeft(jupyter)).toEqual([]);
@@ -71,21 +90,7 @@ describe.skipIf(jupyterMissing !== undefined)('tenant-shell kernel with Jupyter 
 
   it('nbconvert --execute runs a notebook on the emulator kernelspec, the token masked', async () => {
     const out = join(home, 'executed');
-    const result = await run(
-      [
-        '-m',
-        'nbconvert',
-        '--to',
-        'notebook',
-        '--execute',
-        join(FIXTURES, 'small.ipynb'),
-        '--output-dir',
-        out,
-        '--output',
-        'small.ipynb',
-      ],
-      env,
-    );
+    const result = await nbconvert('small.ipynb', 'small.ipynb');
     expect(result.code, result.stderr).toBe(0);
     const notebook = JSON.parse(readFileSync(join(out, 'small.ipynb'), 'utf8'));
     const cells = notebook.cells as {
@@ -115,21 +120,7 @@ describe.skipIf(jupyterMissing !== undefined)('tenant-shell kernel with Jupyter 
 
   it("nbconvert (no stdin): a cell that needs a confirmation fails at once, in setMfa's own sentence naming {yes: true}", async () => {
     const started = Date.now();
-    const result = await run(
-      [
-        '-m',
-        'nbconvert',
-        '--to',
-        'notebook',
-        '--execute',
-        join(FIXTURES, 'confirm.ipynb'),
-        '--output-dir',
-        join(home, 'executed'),
-        '--output',
-        'confirm.ipynb',
-      ],
-      env,
-    );
+    const result = await nbconvert('confirm.ipynb', 'confirm.ipynb');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('log in; without a terminal to confirm, pass {yes: true}.');
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -137,22 +128,9 @@ describe.skipIf(jupyterMissing !== undefined)('tenant-shell kernel with Jupyter 
 
   it('nbconvert (no stdin) on the kernel that logs in for real: the first cell fails at once, naming the variables', async () => {
     const started = Date.now();
-    const result = await run(
-      [
-        '-m',
-        'nbconvert',
-        '--to',
-        'notebook',
-        '--execute',
-        '--ExecutePreprocessor.kernel_name=tenant-shell',
-        join(FIXTURES, 'small.ipynb'),
-        '--output-dir',
-        join(home, 'executed'),
-        '--output',
-        'no-login.ipynb',
-      ],
-      env,
-    );
+    const result = await nbconvert('small.ipynb', 'no-login.ipynb', [
+      '--ExecutePreprocessor.kernel_name=tenant-shell',
+    ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(
       'set TENANT_SHELL_URL, TENANT_SHELL_CLIENT_ID and TENANT_SHELL_CLIENT_SECRET in the environment Jupyter starts from',
