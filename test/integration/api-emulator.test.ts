@@ -315,13 +315,15 @@ describe('faults', () => {
   });
 
   it('cancels a slow call quickly', async () => {
-    const emu = await emulator({ latency: 400, tenants: 2 });
+    // The reply takes 1.5 s: a cancel that waited for it could not finish within 1 s, and a busy
+    // machine still has room for a prompt one (the login pays the latency too).
+    const emu = await emulator({ latency: 1500, tenants: 2 });
     const client = await login(emu);
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 30);
     const started = performance.now();
     const error = await api.getTenant(client, emu.tenant_id, ac.signal).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CancelledError);
-    expect(performance.now() - started).toBeLessThan(300);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -231,7 +231,8 @@ describe('tenant-shell kernel, over the Jupyter protocol', () => {
       ename: 'ERR_SCRIPT_EXECUTION_INTERRUPTED',
     });
     expect(done.content.traceback).toEqual(['Cancelled.']);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The loop never ends by itself: any bound below the test's timeout tells a break from none.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect((await kernel.execute('kept').reply).content.status).toBe('ok');
   });
 

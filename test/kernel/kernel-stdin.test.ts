@@ -77,7 +77,8 @@ describe('tenant-shell kernel: questions over stdin', () => {
     // Refused before any call: nothing was sent.
     const shown = (await kernel.outputs(confirm.msgId)).map((m) => m.header.msg_type);
     expect(shown).not.toContain('display_data');
-    expect(Date.now() - started).toBeLessThan(3000);
+    // A wait for an answer never ends; two refusals take well under a second on an idle machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(kernel.questions.length).toBe(asked);
   });
 
