@@ -6,9 +6,10 @@
 // payload carries a checksum: a missing, stale, corrupt or rejected cache just means compiling
 // as without one (and writing a fresh one after a successful run).
 // TENANT_SHELL_CODE_CACHE=0 turns it off.
-import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
-import {
+'use strict';
+const { isAscii } = require('node:buffer');
+const { createHash } = require('node:crypto');
+const {
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -16,11 +17,11 @@ import {
   rmSync,
   statSync,
   writeFileSync,
-} from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
-import { Script } from 'node:vm';
+} = require('node:fs');
+const { createRequire } = require('node:module');
+const { homedir } = require('node:os');
+const { dirname, isAbsolute, join } = require('node:path');
+const { Script } = require('node:vm');
 
 const MAGIC = Buffer.from('TSV8CC1\n');
 const DIGEST = 20; // sha1
@@ -28,7 +29,7 @@ const DIGEST = 20; // sha1
 const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
 
 /** Where the user's caches live: XDG on Linux and the like, the platform's folder elsewhere. */
-export function cacheDir(env = process.env, platform = process.platform) {
+function cacheDir(env = process.env, platform = process.platform) {
   let home;
   try {
     home = homedir();
@@ -56,7 +57,7 @@ const sha1 = (...parts) => {
  * The file's layout: MAGIC, the key (which bundle, which Node), the payload's sha1, the payload.
  * Answers the payload if the file is whole and made for `key`, else undefined.
  */
-export function readCache(file, key) {
+function readCache(file, key) {
   let bytes;
   try {
     bytes = readFileSync(file);
@@ -71,7 +72,7 @@ export function readCache(file, key) {
 }
 
 /** Writes atomically (a reader sees the old file or the new one), then prunes old siblings. */
-export function writeCache(file, key, payload) {
+function writeCache(file, key, payload) {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -104,7 +105,7 @@ const SHORT_RUN = new Set(['--help', '-h', '--version']);
  * `dir` is where caches go (undefined: no cache); `argv` the shell's arguments.
  * Answers what happened, for the tests: 'accepted', 'rejected', 'none' or 'off'.
  */
-export function runBundle(
+function runBundle(
   bundle,
   { dir = cacheDir(), argv = process.argv.slice(2), env = process.env } = {},
 ) {
@@ -147,3 +148,5 @@ export function runBundle(
     .call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   return state;
 }
+
+module.exports = { cacheDir, readCache, writeCache, runBundle };

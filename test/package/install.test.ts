@@ -157,6 +157,8 @@ describe('npm pack', () => {
   it('holds bin, the bundle (built by prepack), README, licence, tutorials and examples', () => {
     expect([...new Set(packed.map((p) => p.split('/')[0]))].sort()).toEqual(PACKAGE_TOP);
     expect(packed).toContain('bin/tenant-shell.js');
+    // Without it the bin's CommonJS would be read as an ES module (the package's "type").
+    expect(packed).toContain('bin/package.json');
     expect(packed).toContain(relative(ROOT, BUNDLE).split(sep).join('/'));
     const tutorials = readdirSync(join(ROOT, 'tutorials')).filter((f) => f.endsWith('.md'));
     expect(tutorials.length).toBeGreaterThan(0);
