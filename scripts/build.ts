@@ -96,6 +96,61 @@ const slimUndici: Plugin = {
   },
 };
 
+/** What undici's HTTP/2 client takes from node:http2 when its file loads. */
+const H2_REQUIRE = `let http2
+try {
+  http2 = require('node:http2')
+} catch {
+  // @ts-ignore
+  http2 = { constants: {} }
+}`;
+
+/**
+ * undici's HTTP/2 client loads node:http2 (and tls with it) when its file is first evaluated,
+ * about 7 ms of every start on Node 20, though the shell never asks for HTTP/2 (no `allowH2`).
+ * The bundle gives that file the constants it reads at load, taken from node:http2 here at build
+ * time, and loads the module itself when a session is first opened. A change in undici's file
+ * fails the build rather than slipping through.
+ */
+const lazyHttp2: Plugin = {
+  name: 'lazy-http2',
+  setup(b) {
+    b.onLoad({ filter: /undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const read = /const \{\s*constants: \{([^}]*)\}\s*\} = http2/.exec(source);
+      if (
+        !source.includes(H2_REQUIRE) ||
+        !read?.[1] ||
+        /\bhttp2\s*=/.test(source.replace(H2_REQUIRE, ''))
+      ) {
+        return {
+          errors: [
+            {
+              text: `${args.path}: node:http2 is used otherwise than the lazy-http2 plugin expects`,
+            },
+          ],
+        };
+      }
+      const { constants } = await import('node:http2');
+      const used: Record<string, unknown> = {};
+      for (const name of read[1]
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean)) {
+        if (!(name in constants))
+          return { errors: [{ text: `node:http2 has no constant ${name}` }] };
+        used[name] = constants[name as keyof typeof constants];
+      }
+      const lazy = `let http2Module
+const http2 = {
+  constants: ${JSON.stringify(used)},
+  connect: (...args) => (http2Module ??= require('node:http2')).connect(...args)
+}`;
+      return { contents: source.replace(H2_REQUIRE, lazy), loader: 'js' };
+    });
+  },
+};
+
 /** What both layouts share: minified, names kept for stack traces, undici slimmed. */
 const COMMON: BuildOptions = {
   entryPoints: { 'tenant-shell': `${ROOT}src/main.ts` },
@@ -109,7 +164,7 @@ const COMMON: BuildOptions = {
   legalComments: 'none',
   // esbuild finds its own binary from its package; node-pty is a native test dependency.
   external: ['esbuild', 'node-pty'],
-  plugins: [inlinePackageJson, slimUndici],
+  plugins: [inlinePackageJson, slimUndici, lazyHttp2],
   logLevel: 'warning',
   // A cell's import() of a name known at run time stays an import() (src/cell/modules.ts).
   logOverride: { 'unsupported-dynamic-import': 'silent' },

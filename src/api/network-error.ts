@@ -3,7 +3,6 @@
 // names the host and says what to check. Through a proxy the only connection made is to the
 // proxy, so a refused or unreachable one, or a CONNECT it turns down, is named as the proxy's.
 
-import { connect as tlsConnect } from 'node:tls';
 import { NetworkError, type TenantShellError, TimeoutError, UsageError } from './errors.ts';
 import type { ProxyInUse } from './pool.ts';
 
@@ -206,7 +205,8 @@ export async function plainHttpToTls(
 
 function speaksTls(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({
+    // node:tls is loaded here, when a connection has already failed, not at every start.
+    const socket = process.getBuiltinModule('node:tls').connect({
       host: host.replace(/^\[|\]$/g, ''),
       port,
       // Only "does it do a TLS handshake at all": its certificate does not matter here.
