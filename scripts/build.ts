@@ -83,12 +83,13 @@ const slimUndici: Plugin = {
       }
       return { path: 'undici', namespace: 'slim-undici' };
     });
-    // As undici's index.js does: request(), stream()... live on Dispatcher's prototype.
+    // As undici's index.js does: request(), stream()... live on Dispatcher's prototype. Each
+    // part is required when first used: ProxyAgent (with its SOCKS client) only behind a proxy.
     b.onLoad({ filter: /.*/, namespace: 'slim-undici' }, () => ({
       contents: `Object.assign(require('undici/lib/dispatcher/dispatcher.js').prototype, require('undici/lib/api/index.js'));\nmodule.exports = {${Object.entries(
         UNDICI_PARTS,
       )
-        .map(([name, file]) => `${name}: require(${JSON.stringify(file)})`)
+        .map(([name, file]) => `get ${name}() { return require(${JSON.stringify(file)}); }`)
         .join(', ')}};`,
       resolveDir: ROOT,
       loader: 'js',
