@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // The installed command. Runs the bundle (`node --import tsx scripts/build.ts` makes it) through
 // the V8 code cache (./code-cache.js), because it starts in a fraction of the time; in a checkout
-// whose sources are newer than the bundle, registers tsx and runs the TypeScript sources instead,
-// so an edit is never hidden by an old bundle. An installed package without sources runs the
-// bundle. TENANT_SHELL_FROM_SOURCE=1 forces the sources.
+// whose sources are newer than the bundle, rebuilds it first, so an edit is never hidden by an
+// old bundle (and runs the TypeScript sources through tsx if that build fails). An installed
+// package without sources runs the bundle. TENANT_SHELL_FROM_SOURCE=1 forces the sources.
 // CommonJS (bin/package.json says so): an ES-module entry point costs Node's module loader
 // 10–25 ms at every start, and nothing here needs it.
 'use strict';
+const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -35,7 +36,27 @@ function bundleIsFresh() {
   }
 }
 
-if (bundleIsFresh()) {
+/**
+ * A checkout whose sources changed since the last build (a fresh clone has no bundle): builds it
+ * (a second or two, once), so that this start and the next ones run from it. False when the
+ * build fails (an edit that does not compile, a read-only checkout): the sources then run, and
+ * tsx reports the error where it is.
+ */
+function rebuild() {
+  if (process.env.TENANT_SHELL_FROM_SOURCE === '1' || !existsSync(sources)) return false;
+  if (process.stderr.isTTY) process.stderr.write('Building the bundle from the changed sources…\n');
+  const built = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'scripts', 'build.ts')],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
+  return built.status === 0 && bundleIsFresh();
+}
+
+if (bundleIsFresh() || rebuild()) {
   require('./code-cache.js').runBundle(bundle);
 } else {
   import('tsx/esm/api').then(({ register }) => {

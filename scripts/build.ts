@@ -6,7 +6,8 @@
 // the emulator, the REPL) stay behind their dynamic imports, evaluated only when reached.
 // bin/tenant-shell.js runs the bundle when it is newer than the sources.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 
@@ -172,19 +173,35 @@ const COMMON: BuildOptions = {
 };
 
 export async function buildBundle(): Promise<void> {
-  await rm(BUNDLE_DIR, { recursive: true, force: true });
-  await build({
-    ...COMMON,
-    outfile: BUNDLE,
-    format: 'cjs',
-    // The sources are ES modules: strict mode, and import.meta.url as the file's URL (they find
-    // tutorials/ and package files from it).
-    define: { 'import.meta.url': '__tsImportMetaUrl' },
-    banner: {
-      js: `"use strict";var __tsImportMetaUrl=require("node:url").pathToFileURL(__filename).href;`,
-    },
-  });
-  asciiOnly(BUNDLE);
+  // Built beside the bundle, then renamed into place: a shell starting meanwhile (the bin builds
+  // a stale bundle on its own) reads the old file or the new one, never half of one.
+  await mkdir(dirname(BUNDLE_DIR), { recursive: true });
+  const staging = await mkdtemp(`${BUNDLE_DIR}.building-`);
+  try {
+    const out = join(staging, basename(BUNDLE));
+    await build({
+      ...COMMON,
+      outfile: out,
+      format: 'cjs',
+      // The sources are ES modules: strict mode, and import.meta.url as the file's URL (they
+      // find tutorials/ and package files from it).
+      define: { 'import.meta.url': '__tsImportMetaUrl' },
+      banner: {
+        js: `"use strict";var __tsImportMetaUrl=require("node:url").pathToFileURL(__filename).href;`,
+      },
+    });
+    asciiOnly(out);
+    await mkdir(BUNDLE_DIR, { recursive: true });
+    // Whatever else is there came from another layout and must not ship in the package.
+    for (const name of await readdir(BUNDLE_DIR)) {
+      if (name !== basename(BUNDLE) && name !== `${basename(BUNDLE)}.map`)
+        await rm(join(BUNDLE_DIR, name), { recursive: true, force: true });
+    }
+    await rename(`${out}.map`, `${BUNDLE}.map`);
+    await rename(out, BUNDLE);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -87,6 +87,8 @@ const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'tenant-shell-package-')
 const prefix = join(scratch, 'prefix');
 const installedRoot = join(prefix, 'lib', 'node_modules', 'tenant-shell');
 let packed: string[] = [];
+let freshStart: Run = { code: -1, stdout: '', stderr: '' };
+let freshBundle = false;
 let installLog = '';
 /** Why the install could not be tried (no npm cache and no registry), if it could not. */
 let unreachable: string | undefined;
@@ -98,6 +100,22 @@ beforeAll(async () => {
     filter: (from) => !NOT_COPIED.has(relative(ROOT, from).split(sep)[0] ?? ''),
   });
   symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+
+  // `npm start` in a fresh clone, which has no bundle yet (before `npm pack` builds one).
+  const home = artifactDir('fresh-clone-start');
+  freshStart = await run(
+    process.execPath,
+    [
+      join(checkout, 'bin', 'tenant-shell.js'),
+      '--emulator',
+      '--json',
+      '--eval',
+      'new Error().stack',
+    ],
+    home,
+    { PATH, HOME: home, NO_COLOR: '1' },
+  );
+  freshBundle = existsSync(join(checkout, relative(ROOT, BUNDLE)));
 
   const pack = await run(
     'npm',
@@ -151,6 +169,18 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('a fresh clone', () => {
+  it('builds the bundle at its first start and runs from it, not from the sources', () => {
+    expect(freshStart.code, freshStart.stderr).toBe(0);
+    expect(freshBundle).toBe(true);
+    const frames = (JSON.parse(freshStart.stdout) as string)
+      .split('\n')
+      .filter((l) => /[(\s](file:\/\/)?\//.test(l));
+    expect(frames.length).toBeGreaterThan(0);
+    for (const frame of frames) expect(frame).toMatch(/dist[\\/]bundle[\\/]tenant-shell\.cjs/);
+  });
 });
 
 describe('npm pack', () => {
