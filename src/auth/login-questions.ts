@@ -5,7 +5,7 @@
 // (ExitPromptError) and an aborted signal (AbortPromptError) become one
 // CancelledError("Login cancelled.").
 
-import { confirm, input, password, select } from '@inquirer/prompts';
+import { confirm, input, password, select } from '../ui/prompts.ts';
 import { CancelledError } from '../api/errors.ts';
 import { redact } from '../api/redact.ts';
 import { normaliseDataCenterUrl } from '../api/url.ts';

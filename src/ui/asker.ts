@@ -61,9 +61,9 @@ export function terminalAsker(streams: {
 }): Asker {
   // Inquirer is loaded on the first question, not at start-up.
   const ask = async <T>(
-    run: (p: typeof import('@inquirer/prompts'), ctx: object) => Promise<T>,
+    run: (p: typeof import('./prompts.ts'), ctx: object) => Promise<T>,
   ): Promise<T> => {
-    const prompts = await import('@inquirer/prompts');
+    const prompts = await import('./prompts.ts');
     for (;;) {
       // Ctrl+Z then `fg`: the prompt's readline pauses the terminal on SIGCONT and nothing
       // resumes it, so the question would sit frozen. It is asked again, fresh, instead.
