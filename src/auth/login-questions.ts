@@ -5,11 +5,11 @@
 // (ExitPromptError) and an aborted signal (AbortPromptError) become one
 // CancelledError("Login cancelled.").
 
-import { confirm, input, password, select } from '../ui/prompts.ts';
 import { CancelledError } from '../api/errors.ts';
 import { redact } from '../api/redact.ts';
 import { normaliseDataCenterUrl } from '../api/url.ts';
 import type { Asker } from '../ui/asker.ts';
+import { confirm, input, password, select } from '../ui/prompts.ts';
 import { isPromptCancellation, LOGIN_CANCELLED } from './cancel.ts';
 import { PROFILE_NAME, type ProfileEntry } from './profiles.ts';
 
