@@ -1,6 +1,6 @@
 // Argument checks shared by the typed calls: one sentence saying what was expected (a
 // UsageError), never a raw ZodError.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { Uuid } from '../schemas/index.ts';
 import { UsageError } from './errors.ts';
 import { formatPath } from './validate.ts';
@@ -23,7 +23,7 @@ export function shown(value: unknown): string {
     : String(value);
 }
 
-export function checked<S extends z.ZodType>(
+export function checked<S extends z.ZodMiniType>(
   helper: string,
   schema: S,
   value: unknown,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { ErrorEnvelope, OAuthError, TokenResponse } from '../schemas/index.ts';
 import { CallDeadline, CallSignal, nextTurn, onDeadline, untilAborted } from './call-signal.ts';
 import type { CallState } from './call-state.ts';
@@ -110,7 +110,7 @@ export interface RequestOptions<T = unknown> {
   text?: string;
   headers?: Record<string, string>;
   /** Validates the reply; its output is the returned body. */
-  schema?: ZodType<T>;
+  schema?: ZodMiniType<T>;
   signal?: AbortSignal;
   /** Statuses that count as success (default any 2xx). */
   expect?: readonly number[];

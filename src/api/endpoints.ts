@@ -1,7 +1,7 @@
 // Typed thin wrappers over the documented endpoints: arguments checked on entry (UsageError),
 // replies validated by the shared schemas (SchemaError), everything else is the client's.
 
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   ChildDetails,
   ChildIds,

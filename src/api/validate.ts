@@ -1,7 +1,7 @@
 // zod issues in words a user can act on: `mfa_status: expected one of enabled|disabled|...`.
 // Never a raw ZodError dump.
 
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { SchemaIssue } from './errors.ts';
 
 type Issue = z.core.$ZodIssue;

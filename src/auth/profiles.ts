@@ -9,17 +9,17 @@ import { randomBytes } from 'node:crypto';
 import { chmod, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { UsageError } from '../api/errors.ts';
 import { makeFolders } from '../make-folders.ts';
+import * as z from '../schemas/zod.ts';
 import type { Env } from './credential-sources.ts';
 
 export const PROFILES_FILE = 'profiles.json';
 
 /** What one profile holds. Strict: a secret (or any other key) is refused, not dropped. */
 export const ProfileEntry = z.strictObject({
-  url: z.string().min(1),
-  client_id: z.string().min(1),
+  url: z.string().check(z.minLength(1)),
+  client_id: z.string().check(z.minLength(1)),
 });
 export type ProfileEntry = z.infer<typeof ProfileEntry>;
 
@@ -28,7 +28,7 @@ export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // Reading is lenient about extra keys (a hand-edited file still works) but a later save keeps
 // only url and client_id.
 const ProfileFileOnDisk = z.looseObject({
-  default: z.string().optional(),
+  default: z.optional(z.string()),
   profiles: z.record(z.string(), z.looseObject({ url: z.string(), client_id: z.string() })),
 });
 

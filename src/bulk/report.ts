@@ -7,11 +7,11 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { UsageError } from '../api/errors.ts';
 import { onTerminate } from '../lifecycle.ts';
 import { acquireLock, describeHolder, type HeldLock, LockHeldError } from '../lock-file.ts';
 import { makeFolders } from '../make-folders.ts';
+import * as z from '../schemas/zod.ts';
 import type { PlanEntry } from './plan.ts';
 
 export const REPORT_FORMAT = 'tenant-shell/mfa-report';
@@ -29,8 +29,8 @@ const Entry = z.object({
     'not_found',
     'failed',
   ]),
-  reason: z.string().optional(),
-  users: z.number().int().nonnegative().optional(),
+  reason: z.optional(z.string()),
+  users: z.optional(z.int().check(z.nonnegative())),
 });
 
 export const ReportData = z.object({

@@ -1,7 +1,7 @@
 // What a route handler gets (the parsed request and the world) and the small helpers every
 // handler uses to read it: JSON bodies validated by the shared zod schemas, query numbers.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { badRequest, HttpError, unsupportedMediaType } from './errors.ts';
 import type { Params } from './router.ts';
 import type { TokenSigner } from './tokens.ts';
@@ -42,7 +42,7 @@ export function mediaType(headers: IncomingHttpHeaders): string {
 }
 
 /** One readable sentence for the first schema problem, naming the field. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'body: invalid';
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
@@ -53,7 +53,7 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /** The body as `schema` says, or 415 (not JSON) / 400 (unparsable, wrong shape). */
-export function readJson<S extends z.ZodType>(ctx: Ctx, schema: S): z.infer<S> {
+export function readJson<S extends z.ZodMiniType>(ctx: Ctx, schema: S): z.infer<S> {
   if (mediaType(ctx.headers) !== 'application/json') throw unsupportedMediaType('application/json');
   let value: unknown;
   try {

@@ -19,8 +19,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { z } from 'zod';
 import { acquireLock, describeHolder, type HeldLock, LockHeldError } from '../lock-file.ts';
+import * as z from '../schemas/zod.ts';
 import { type Change, World } from './world.ts';
 
 const FORMAT = 'tenant-shell-emulator-state';
@@ -68,10 +68,11 @@ function lockStateFile(file: string): HeldLock {
 }
 
 const Str = z.string();
-const NStr = z.string().nullable();
+const NStr = z.nullable(z.string());
+const Int = z.int();
 const TenantRecSchema = z.object({
   id: Str,
-  version: z.number().int(),
+  version: Int,
   name: Str,
   kind: z.enum(['root', 'partner', 'folder', 'customer', 'unit']),
   parent_id: NStr,
@@ -86,31 +87,32 @@ const TenantRecSchema = z.object({
   mfa_status: z.enum(['enabled', 'disabled', 'disable_in_progress']),
   pricing_mode: z.enum(['trial', 'production', 'suspended']),
   // Fields added with the onboarding journey: defaults keep older state files loading.
-  production_start_date: NStr.default(null),
-  pricing_version: z.number().int().default(0),
-  currency: NStr.default(null),
-  enhanced_security: z.boolean().default(false),
-  creator_client: NStr.default(null),
-  applications: z.array(Str).default([]),
-  offering_items: z
-    .array(
+  production_start_date: z._default(NStr, null),
+  pricing_version: z._default(Int, 0),
+  currency: z._default(NStr, null),
+  enhanced_security: z._default(z.boolean(), false),
+  creator_client: z._default(NStr, null),
+  applications: z._default(z.array(Str), []),
+  offering_items: z._default(
+    z.array(
       z.object({
         name: Str,
         infra_id: NStr,
         status: z.union([z.literal(0), z.literal(1)]),
-        value: z.number().nullable(),
-        overage: z.number().nullable(),
+        value: z.nullable(z.number()),
+        overage: z.nullable(z.number()),
         version: z.number(),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
   created_at: Str,
   updated_at: Str,
   deleted_at: NStr,
 });
 const UserRecSchema = z.object({
   id: Str,
-  version: z.number().int(),
+  version: Int,
   login: Str,
   tenant_id: Str,
   personal_tenant_id: NStr,
@@ -120,27 +122,28 @@ const UserRecSchema = z.object({
   mfa_status: z.enum(['disabled', 'forcibly_disabled', 'setup_required', 'enabled']),
   created_at: Str,
   updated_at: Str,
-  password: z.object({ salt: Str, hash: Str }).nullable(),
+  password: z.nullable(z.object({ salt: Str, hash: Str })),
   totp_secret: NStr,
   totp_setup: z.boolean(),
-  roles: z
-    .array(
+  roles: z._default(
+    z.array(
       z.object({
         id: Str,
         issuer_id: Str,
         tenant_id: Str,
         role_id: Str,
-        version: z.number().int(),
+        version: Int,
       }),
-    )
-    .default([]),
-  language: Str.default('en'),
-  notifications: z.array(Str).default([]),
-  business_types: z.array(Str).default([]),
+    ),
+    [],
+  ),
+  language: z._default(Str, 'en'),
+  notifications: z._default(z.array(Str), []),
+  business_types: z._default(z.array(Str), []),
 });
 const ReportRecSchema = z.object({
   id: Str,
-  version: z.number().int(),
+  version: Int,
   tenant_id: Str,
   parameters: z.record(Str, z.unknown()),
   schedule: z.object({ type: z.enum(['once', 'monthly']), enabled: z.boolean() }),
@@ -160,18 +163,18 @@ const ClientRecSchema = z.object({
   created_at: Str,
 });
 const ChangeSchema = z.object({
-  tenants: z.array(TenantRecSchema).optional(),
-  users: z.array(UserRecSchema).optional(),
-  clients: z.array(ClientRecSchema).optional(),
-  reports: z.array(ReportRecSchema).optional(),
-  deleted_users: z.array(Str).optional(),
-  deleted_clients: z.array(Str).optional(),
-  deleted_reports: z.array(Str).optional(),
+  tenants: z.optional(z.array(TenantRecSchema)),
+  users: z.optional(z.array(UserRecSchema)),
+  clients: z.optional(z.array(ClientRecSchema)),
+  reports: z.optional(z.array(ReportRecSchema)),
+  deleted_users: z.optional(z.array(Str)),
+  deleted_clients: z.optional(z.array(Str)),
+  deleted_reports: z.optional(z.array(Str)),
 });
 const SnapshotSchema = z.object({
   format: z.literal(FORMAT),
   format_version: z.literal(1),
-  seq: z.number().int().nonnegative(),
+  seq: z.int().check(z.nonnegative()),
   meta: z.object({
     seed: z.number(),
     root_id: Str,
@@ -186,11 +189,11 @@ const SnapshotSchema = z.object({
   tenants: z.array(TenantRecSchema),
   users: z.array(UserRecSchema),
   clients: z.array(ClientRecSchema),
-  reports: z.array(ReportRecSchema).default([]),
+  reports: z._default(z.array(ReportRecSchema), []),
 });
-const JournalLine = z.object({ seq: z.number().int().positive(), change: ChangeSchema });
+const JournalLine = z.object({ seq: z.int().check(z.positive()), change: ChangeSchema });
 
-const describe = (error: z.ZodError) => {
+const describe = (error: z.core.$ZodError) => {
   const issue = error.issues[0];
   return issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid';
 };

@@ -1,4 +1,4 @@
-// The contract: zod schemas of the platform's requests, answers and errors, shared by the
+// The contract: zod/mini schemas of the platform's requests, answers and errors, shared by the
 // client (which validates what arrives) and the emulator (which validates what it is sent).
 export * from './auth.ts';
 export * from './common.ts';

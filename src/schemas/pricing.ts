@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { LooseInt } from './loose.ts';
+import * as z from './zod.ts';
 
 export const PricingMode = z.enum(['trial', 'production', 'suspended']);
 export type PricingMode = z.infer<typeof PricingMode>;
@@ -7,17 +7,17 @@ export type PricingMode = z.infer<typeof PricingMode>;
 /** `GET /tenants/{id}/pricing`; `version` is a millisecond timestamp. */
 export const Pricing = z.looseObject({
   mode: PricingMode,
-  currency: z.string().nullish(),
-  production_start_date: z.string().nullish(),
-  version: z.number().int(),
+  currency: z.nullish(z.string()),
+  production_start_date: z.nullish(z.string()),
+  version: z.int(),
 });
 export type Pricing = z.infer<typeof Pricing>;
 
 /** `PUT /tenants/{id}/pricing`: the fetched object back, `mode` changed. */
 export const PricingPutRequest = z.strictObject({
   version: LooseInt,
-  mode: PricingMode.optional(),
-  currency: z.string().max(8).nullish(),
-  production_start_date: z.string().max(64).nullish(),
+  mode: z.optional(PricingMode),
+  currency: z.nullish(z.string().check(z.maxLength(8))),
+  production_start_date: z.nullish(z.string().check(z.maxLength(64))),
 });
 export type PricingPutRequest = z.input<typeof PricingPutRequest>;

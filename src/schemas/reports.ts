@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { Uuid } from './common.ts';
+import * as z from './zod.ts';
 
 export const ReportLevel = z.enum([
   'itself',
@@ -16,51 +16,55 @@ export const ReportKind = z.enum([
 ]);
 export const ReportFormat = z.enum(['csv', 'html', 'json_v1', 'csv_v2_0', 'json_v2_0']);
 export type ReportFormat = z.infer<typeof ReportFormat>;
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD'));
+const ResultAction = z.enum(['save', 'send']);
+const Recipients = z.array(Uuid).check(z.maxLength(100));
 
-export const ReportParameters = z.looseObject({
+const reportParameters = {
   tenant_id: Uuid,
   level: ReportLevel,
   kind: ReportKind,
-  formats: z.array(ReportFormat).optional(),
-  period: z.looseObject({ start: Day, end: Day }).optional(),
-  hide_zero_usage: z.boolean().optional(),
-  show_skus: z.boolean().optional(),
-});
+  formats: z.optional(z.array(ReportFormat)),
+  period: z.optional(z.looseObject({ start: Day, end: Day })),
+  hide_zero_usage: z.optional(z.boolean()),
+  show_skus: z.optional(z.boolean()),
+};
+export const ReportParameters = z.looseObject(reportParameters);
 
-export const ReportSchedule = z.looseObject({
+const reportSchedule = {
   type: z.enum(['once', 'monthly']),
-  enabled: z.boolean().optional(),
-});
+  enabled: z.optional(z.boolean()),
+};
+export const ReportSchedule = z.looseObject(reportSchedule);
 
 /** `POST /reports`. */
 export const ReportCreateRequest = z.strictObject({
-  parameters: ReportParameters.strict(),
-  schedule: ReportSchedule.strict(),
-  result_action: z.enum(['save', 'send']),
-  recipients: z.array(Uuid).max(100).optional(),
-  generation_date: Day.optional(),
+  parameters: z.strictObject(reportParameters),
+  schedule: z.strictObject(reportSchedule),
+  result_action: ResultAction,
+  recipients: z.optional(Recipients),
+  generation_date: z.optional(Day),
 });
 export type ReportCreateRequest = z.infer<typeof ReportCreateRequest>;
 
 /** `PUT /reports/{id}`: only scheduled (monthly) reports. */
 export const ReportUpdateRequest = z.strictObject({
-  version: z.number().int().optional(),
-  parameters: ReportParameters.partial().strict().optional(),
-  schedule: ReportSchedule.partial().strict().optional(),
-  result_action: z.enum(['save', 'send']).optional(),
-  recipients: z.array(Uuid).max(100).optional(),
+  version: z.optional(z.int()),
+  parameters: z.optional(z.partial(z.strictObject(reportParameters))),
+  schedule: z.optional(z.partial(z.strictObject(reportSchedule))),
+  result_action: z.optional(ResultAction),
+  recipients: z.optional(Recipients),
 });
 export type ReportUpdateRequest = z.infer<typeof ReportUpdateRequest>;
 
 export const Report = z.looseObject({
   id: Uuid,
-  version: z.number().int(),
+  version: z.int(),
   parameters: ReportParameters,
   schedule: ReportSchedule,
-  result_action: z.enum(['save', 'send']),
-  recipients: z.array(Uuid).optional(),
-  generation_date: z.string().nullish(),
+  result_action: ResultAction,
+  recipients: z.optional(z.array(Uuid)),
+  generation_date: z.nullish(z.string()),
 });
 export type Report = z.infer<typeof Report>;
 export const ReportList = z.looseObject({ items: z.array(Report) });
@@ -68,7 +72,7 @@ export const ReportList = z.looseObject({ items: z.array(Report) });
 export const StoredReport = z.looseObject({
   id: Uuid,
   report_format: ReportFormat,
-  size: z.number().int().nullish(),
+  size: z.nullish(z.int()),
   created_at: z.string(),
   status: z.enum(['in_progress', 'saved', 'failed']),
 });

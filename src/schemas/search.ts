@@ -1,17 +1,19 @@
-import { z } from 'zod';
 import { Uuid } from './common.ts';
+import * as z from './zod.ts';
+
+const Text = z.nullish(z.string());
 
 /** One hit of `GET /search`: tenants and users mixed, told apart by `obj_type`. */
 export const SearchItem = z.looseObject({
   obj_type: z.enum(['tenant', 'user']),
   id: Uuid,
-  parent_id: Uuid.nullish(),
-  path: z.string().nullish(),
-  name: z.string().nullish(),
-  kind: z.string().nullish(),
-  login: z.string().nullish(),
-  first_name: z.string().nullish(),
-  last_name: z.string().nullish(),
+  parent_id: z.nullish(Uuid),
+  path: Text,
+  name: Text,
+  kind: Text,
+  login: Text,
+  first_name: Text,
+  last_name: Text,
 });
 export type SearchItem = z.infer<typeof SearchItem>;
 

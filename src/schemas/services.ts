@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import { Uuid } from './common.ts';
+import * as z from './zod.ts';
 
 /** A service ("application") of the platform: `GET /applications`. */
 export const Application = z.looseObject({
   id: Uuid,
   name: z.string(),
   type: z.string(),
-  api_base_url: z.string().nullish(),
-  usages: z.array(z.string()).optional(),
+  api_base_url: z.nullish(z.string()),
+  usages: z.optional(z.array(z.string())),
 });
 export type Application = z.infer<typeof Application>;
 

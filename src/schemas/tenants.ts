@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { collection, Paging, Uuid } from './common.ts';
 import { LooseBool, LooseInt } from './loose.ts';
+import * as z from './zod.ts';
 
 export const TenantKind = z.enum(['root', 'partner', 'folder', 'customer', 'unit']);
 export type TenantKind = z.infer<typeof TenantKind>;
@@ -10,58 +10,63 @@ export const CreatableKind = z.enum(['partner', 'folder', 'customer', 'unit']);
 export const TenantMfaStatus = z.enum(['enabled', 'disabled', 'disable_in_progress']);
 export type TenantMfaStatus = z.infer<typeof TenantMfaStatus>;
 
+const Text = z.nullish(z.string());
+
 export const Contact = z.looseObject({
-  email: z.string().nullish(),
-  firstname: z.string().nullish(),
-  lastname: z.string().nullish(),
-  phone: z.string().nullish(),
-  address1: z.string().nullish(),
-  city: z.string().nullish(),
-  country: z.string().nullish(),
+  email: Text,
+  firstname: Text,
+  lastname: Text,
+  phone: Text,
+  address1: Text,
+  city: Text,
+  country: Text,
 });
 
 export const Tenant = z.looseObject({
   id: Uuid,
-  version: z.number().int(),
+  version: z.int(),
   name: z.string(),
   kind: TenantKind,
-  parent_id: Uuid.nullable(),
+  parent_id: z.nullable(Uuid),
   enabled: z.boolean(),
-  has_children: z.boolean().optional(),
-  ancestral_access: z.boolean().optional(),
-  customer_id: z.string().nullish(),
-  internal_tag: z.string().nullish(),
-  language: z.string().nullish(),
-  contact: Contact.nullish(),
-  owner_id: Uuid.nullish(),
-  update_lock: z.looseObject({ enabled: z.boolean(), owner_id: Uuid.nullish() }).nullish(),
-  mfa_status: TenantMfaStatus.optional(),
-  pricing_mode: z.enum(['trial', 'production', 'suspended']).nullish(),
-  enhanced_security: z.boolean().optional(),
-  created_at: z.string().nullish(),
-  updated_at: z.string().nullish(),
-  deleted_at: z.string().nullish(),
+  has_children: z.optional(z.boolean()),
+  ancestral_access: z.optional(z.boolean()),
+  customer_id: Text,
+  internal_tag: Text,
+  language: Text,
+  contact: z.nullish(Contact),
+  owner_id: z.nullish(Uuid),
+  update_lock: z.nullish(z.looseObject({ enabled: z.boolean(), owner_id: z.nullish(Uuid) })),
+  mfa_status: z.optional(TenantMfaStatus),
+  pricing_mode: z.nullish(z.enum(['trial', 'production', 'suspended'])),
+  enhanced_security: z.optional(z.boolean()),
+  created_at: Text,
+  updated_at: Text,
+  deleted_at: Text,
 });
 export type Tenant = z.infer<typeof Tenant>;
 
+/** A tenant's name as a caller sends it: trimmed, then 1 to 255 characters. */
+const TenantName = z.string().check(z.trim(), z.minLength(1), z.maxLength(255));
+
 /** Optional fields a caller may set on create or update. */
 const TenantWritable = {
-  customer_id: z.string().max(1024).nullish(),
-  internal_tag: z.string().max(1024).nullish(),
-  language: z.string().min(2).max(16).optional(),
-  contact: Contact.optional(),
-  ancestral_access: LooseBool.optional(),
-  pricing_mode: z.enum(['trial', 'production']).optional(),
+  customer_id: z.nullish(z.string().check(z.maxLength(1024))),
+  internal_tag: z.nullish(z.string().check(z.maxLength(1024))),
+  language: z.optional(z.string().check(z.minLength(2), z.maxLength(16))),
+  contact: z.optional(Contact),
+  ancestral_access: z.optional(LooseBool),
+  pricing_mode: z.optional(z.enum(['trial', 'production'])),
   /** The tutorials send it at the top level, the API description under `settings`. */
-  enhanced_security: LooseBool.optional(),
-  settings: z.strictObject({ enhanced_security: LooseBool.optional() }).optional(),
-  update_lock: z.strictObject({ enabled: LooseBool, owner_id: Uuid.nullish() }).optional(),
-  enabled: LooseBool.optional(),
+  enhanced_security: z.optional(LooseBool),
+  settings: z.optional(z.strictObject({ enhanced_security: z.optional(LooseBool) })),
+  update_lock: z.optional(z.strictObject({ enabled: LooseBool, owner_id: z.nullish(Uuid) })),
+  enabled: z.optional(LooseBool),
 };
 
 /** `POST /tenants` body. */
 export const TenantCreateRequest = z.object({
-  name: z.string().trim().min(1).max(255),
+  name: TenantName,
   kind: CreatableKind,
   parent_id: Uuid,
   ...TenantWritable,
@@ -71,11 +76,11 @@ export type TenantCreateRequest = z.input<typeof TenantCreateRequest>;
 /** `PUT /tenants/{id}` body: `version` is required (optimistic concurrency). */
 export const TenantUpdateRequest = z.object({
   version: LooseInt,
-  name: z.string().trim().min(1).max(255).optional(),
-  parent_id: Uuid.optional(),
-  kind: CreatableKind.optional(),
+  name: z.optional(TenantName),
+  parent_id: z.optional(Uuid),
+  kind: z.optional(CreatableKind),
   /** The platform's lock example sends it; read as the lock's owner when `update_lock` has none. */
-  owner_id: Uuid.nullish(),
+  owner_id: z.nullish(Uuid),
   ...TenantWritable,
 });
 export type TenantUpdateRequest = z.input<typeof TenantUpdateRequest>;
@@ -83,8 +88,8 @@ export type TenantUpdateRequest = z.input<typeof TenantUpdateRequest>;
 /** `GET /tenants?...` answer. */
 export const TenantList = z.looseObject({
   items: z.array(Tenant),
-  paging: Paging.optional(),
-  timestamp: z.string().optional(),
+  paging: z.optional(Paging),
+  timestamp: z.optional(z.string()),
 });
 export type TenantList = z.infer<typeof TenantList>;
 

@@ -1,27 +1,27 @@
-import { z } from 'zod';
 import { Paging, Uuid } from './common.ts';
 import { LooseBool, LooseInt } from './loose.ts';
 import { Contact } from './tenants.ts';
+import * as z from './zod.ts';
 
 export const UserMfaStatus = z.enum(['disabled', 'forcibly_disabled', 'setup_required', 'enabled']);
 export type UserMfaStatus = z.infer<typeof UserMfaStatus>;
 
 export const User = z.looseObject({
   id: Uuid,
-  version: z.number().int(),
+  version: z.int(),
   login: z.string(),
   tenant_id: Uuid,
-  personal_tenant_id: Uuid.nullish(),
+  personal_tenant_id: z.nullish(Uuid),
   enabled: z.boolean(),
-  activated: z.boolean().optional(),
-  contact: Contact.nullish(),
-  mfa_status: UserMfaStatus.optional(),
-  created_at: z.string().nullish(),
+  activated: z.optional(z.boolean()),
+  contact: z.nullish(Contact),
+  mfa_status: z.optional(UserMfaStatus),
+  created_at: z.nullish(z.string()),
 });
 export type User = z.infer<typeof User>;
 
 /** `GET /users?...` answer. */
-export const UserList = z.looseObject({ items: z.array(User), paging: Paging.optional() });
+export const UserList = z.looseObject({ items: z.array(User), paging: z.optional(Paging) });
 export type UserList = z.infer<typeof UserList>;
 
 /** Logins as the guide allows them: at least 3 characters of ASCII letters, digits and
@@ -29,11 +29,18 @@ export type UserList = z.infer<typeof UserList>;
 export const LOGIN_PATTERN = /^[A-Za-z0-9.@_\-+:!#$%^*={}'`/?]{3,255}$/;
 export const Login = z
   .string()
-  .trim()
-  .regex(
-    LOGIN_PATTERN,
-    "3 to 255 characters: letters, digits and . @ _ - + : ! # $ % ^ * = { } ' ` / ? only",
+  .check(
+    z.trim(),
+    z.regex(
+      LOGIN_PATTERN,
+      "3 to 255 characters: letters, digits and . @ _ - + : ! # $ % ^ * = { } ' ` / ? only",
+    ),
   );
+
+const Name = z.optional(z.string().check(z.maxLength(255)));
+const Language = z.optional(z.string().check(z.minLength(2), z.maxLength(16)));
+/** `notifications`, `business_types`: up to 32 words of up to 64 characters. */
+const Words = z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(32)));
 
 /** `POST /users` body, as the official examples send it. */
 export const UserCreateRequest = z.object({
@@ -41,36 +48,38 @@ export const UserCreateRequest = z.object({
   login: Login,
   contact: z.looseObject({
     email: z.email(),
-    firstname: z.string().max(255).optional(),
-    lastname: z.string().max(255).optional(),
+    firstname: Name,
+    lastname: Name,
   }),
-  enabled: LooseBool.optional(),
-  language: z.string().min(2).max(16).optional(),
-  notifications: z.array(z.string().max(64)).max(32).optional(),
-  business_types: z.array(z.string().max(64)).max(32).optional(),
-  external_id: z.string().max(255).optional(),
+  enabled: z.optional(LooseBool),
+  language: Language,
+  notifications: Words,
+  business_types: Words,
+  external_id: z.optional(z.string().check(z.maxLength(255))),
 });
 export type UserCreateRequest = z.input<typeof UserCreateRequest>;
 
 /** `PUT /users/{id}`: `version` is required (optimistic concurrency). */
 export const UserUpdateRequest = z.strictObject({
   version: LooseInt,
-  contact: z
-    .looseObject({
-      email: z.email().optional(),
-      firstname: z.string().max(255).optional(),
-      lastname: z.string().max(255).optional(),
-    })
-    .optional(),
-  enabled: LooseBool.optional(),
-  language: z.string().min(2).max(16).optional(),
-  notifications: z.array(z.string().max(64)).max(32).optional(),
-  business_types: z.array(z.string().max(64)).max(32).optional(),
+  contact: z.optional(
+    z.looseObject({
+      email: z.optional(z.email()),
+      firstname: Name,
+      lastname: Name,
+    }),
+  ),
+  enabled: z.optional(LooseBool),
+  language: Language,
+  notifications: Words,
+  business_types: Words,
 });
 export type UserUpdateRequest = z.input<typeof UserUpdateRequest>;
 
 /** `POST /users/{id}/password`: activates the account. */
-export const PasswordRequest = z.strictObject({ password: z.string().min(8).max(256) });
+export const PasswordRequest = z.strictObject({
+  password: z.string().check(z.minLength(8), z.maxLength(256)),
+});
 
 /** The roles of the guide's table and the API description's enum. */
 export const RoleId = z.enum([
@@ -102,22 +111,22 @@ export const AccessPolicy = z.looseObject({
   trustee_type: z.enum(['user', 'user_group', 'client']),
   tenant_id: Uuid,
   role_id: z.string(),
-  version: z.number().int(),
+  version: z.int(),
 });
 export type AccessPolicy = z.infer<typeof AccessPolicy>;
 export const AccessPolicyList = z.looseObject({ items: z.array(AccessPolicy) });
 export type AccessPolicyList = z.infer<typeof AccessPolicyList>;
 
 export const AccessPolicyPut = z.looseObject({
-  id: Uuid.optional(),
-  issuer_id: Uuid.optional(),
+  id: z.optional(Uuid),
+  issuer_id: z.optional(Uuid),
   trustee_id: Uuid,
   trustee_type: z.literal('user'),
   tenant_id: Uuid,
   role_id: RoleId,
-  version: z.number().int().nonnegative().optional(),
+  version: z.optional(z.int().check(z.nonnegative())),
 });
 export const AccessPoliciesPutRequest = z.strictObject({
-  items: z.array(AccessPolicyPut).max(100),
+  items: z.array(AccessPolicyPut).check(z.maxLength(100)),
 });
 export type AccessPoliciesPutRequest = z.infer<typeof AccessPoliciesPutRequest>;

@@ -2,7 +2,6 @@
 // offering items and quotas, editions, storages, pricing, tenants' and users' life, usage,
 // reports, scoped tokens and one-time-token sessions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.ts';
 import {
   AccessPolicy,
@@ -22,6 +21,7 @@ import {
   UsageList,
   UserList,
 } from '../../src/schemas/index.ts';
+import * as z from '../../src/schemas/zod.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: test answers are inspected field by field
 type Json = any;
@@ -1043,15 +1043,18 @@ describe('what the emulator answers is exactly the schemas (loose for the client
         result_action: 'save',
       },
     });
-    const strict: [z.ZodObject, unknown[]][] = [
-      [Application.strict(), (await call('GET', '/applications')).body.items],
-      [OfferingItem.strict(), await items(c.id)],
-      [Pricing.strict(), [(await call('GET', `/tenants/${c.id}/pricing`)).body]],
-      [Usage.strict(), (await call('GET', `/tenants/${c.id}/usages`)).body.items],
-      [AccessPolicy.strict(), put.body.items],
-      [Report.strict(), [report.body]],
-      [StoredReport.strict(), (await call('GET', `/reports/${report.body.id}/stored`)).body.items],
-      [Infra.strict(), (await call('GET', '/infra')).body.items],
+    const strict: [z.ZodMiniObject, unknown[]][] = [
+      [z.strictObject(Application.shape), (await call('GET', '/applications')).body.items],
+      [z.strictObject(OfferingItem.shape), await items(c.id)],
+      [z.strictObject(Pricing.shape), [(await call('GET', `/tenants/${c.id}/pricing`)).body]],
+      [z.strictObject(Usage.shape), (await call('GET', `/tenants/${c.id}/usages`)).body.items],
+      [z.strictObject(AccessPolicy.shape), put.body.items],
+      [z.strictObject(Report.shape), [report.body]],
+      [
+        z.strictObject(StoredReport.shape),
+        (await call('GET', `/reports/${report.body.id}/stored`)).body.items,
+      ],
+      [z.strictObject(Infra.shape), (await call('GET', '/infra')).body.items],
     ];
     for (const [schema, values] of strict) {
       expect(values.length).toBeGreaterThan(0);

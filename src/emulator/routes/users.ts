@@ -2,7 +2,6 @@
 // or by password), reading and listing, updates with `version`, deletion of disabled users,
 // and their roles (access policies).
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import {
   AccessPoliciesPutRequest,
   LOGIN_PATTERN,
@@ -10,6 +9,7 @@ import {
   UserCreateRequest,
   UserUpdateRequest,
 } from '../../schemas/index.ts';
+import * as z from '../../schemas/zod.ts';
 import {
   authenticate,
   type Principal,
