@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import type { ZodMiniType } from 'zod/mini';
+import { monotonicMs } from '../clock.ts';
 import { ErrorEnvelope, OAuthError, TokenResponse } from '../schemas/index.ts';
 import { CallDeadline, CallSignal, nextTurn, onDeadline, untilAborted } from './call-signal.ts';
 import type { CallState } from './call-state.ts';
@@ -392,7 +393,7 @@ export class PlatformClient {
   ): Promise<ApiResponse<T> | RawResponse<T>> {
     const method = methodIn.toUpperCase();
     const path = this.target(pathIn, opts.query);
-    const started = performance.now();
+    const started = monotonicMs();
     const state: CallState = {
       method,
       path,
@@ -741,7 +742,7 @@ export class PlatformClient {
       method: state.method,
       path: state.path,
       url: this.origin + state.path,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      durationMs: Math.round((monotonicMs() - started) * 100) / 100,
       tries: state.tries,
       retries: state.retries,
       auth: state.auth,

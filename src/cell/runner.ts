@@ -13,6 +13,7 @@ import { Script } from 'node:vm';
 import { RawResponse } from '../api/client.ts';
 import { CancelledError, UsageError } from '../api/errors.ts';
 import type { Session } from '../auth/login.ts';
+import { monotonicMs } from '../clock.ts';
 import type { Cell } from '../notebook/cells.ts';
 import { HELPERS } from '../steps/registry.ts';
 import type { StepSession, TreeChangeOutcome } from '../steps/session.ts';
@@ -167,7 +168,7 @@ export class CellRunner {
    * request to leave.
    */
   get settling(): boolean {
-    return this.#settling > 0 || performance.now() - this.#interruptedAt < SETTLE_MS;
+    return this.#settling > 0 || monotonicMs() - this.#interruptedAt < SETTLE_MS;
   }
 
   /** Errors thrown outside any cell since the start (one-shot mode exits 1 if there were). */
@@ -266,7 +267,7 @@ export class CellRunner {
     const running = this.#running;
     if (!running) return false;
     running.interrupts += 1;
-    this.#interruptedAt = performance.now();
+    this.#interruptedAt = monotonicMs();
     const cancelled = new CancelledError();
     if (running.interrupts > 1) {
       running.cut(cancelled);

@@ -17,6 +17,7 @@ import {
 } from '../bulk/report.ts';
 import { runLimited } from '../bulk/run.ts';
 import { MfaSummary } from '../bulk/summary.ts';
+import { monotonicMs } from '../clock.ts';
 import type { HeldLock } from '../lock-file.ts';
 import { describe, expectBoolean, isUuid } from './args.ts';
 import type { StepSession } from './session.ts';
@@ -122,7 +123,7 @@ export async function setMfaBulk(
   enabled: boolean,
   opts: BulkOptions,
 ): Promise<MfaPlan | MfaSummary> {
-  const started = performance.now();
+  const started = monotonicMs();
   // Every argument is checked before the first call.
   const yes = opts.yes === undefined ? session.assumeYes : expectBoolean('setMfa', 'yes', opts.yes);
   const dryRun = opts.dryRun === undefined ? false : expectBoolean('setMfa', 'dryRun', opts.dryRun);
@@ -250,7 +251,7 @@ async function changeMany(
       scope: scope.description,
       entries: scope.todo,
       interrupted: false,
-      elapsedMs: performance.now() - started,
+      elapsedMs: monotonicMs() - started,
       report: null,
     });
   }
@@ -321,7 +322,7 @@ async function changeMany(
     scope: scope.description,
     entries: scope.todo,
     interrupted,
-    elapsedMs: performance.now() - started,
+    elapsedMs: monotonicMs() - started,
     report: writer.path,
   });
 }

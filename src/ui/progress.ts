@@ -4,6 +4,8 @@
 // that cannot move the cursor (TERM=dumb) gets the same figures as a plain line every few
 // seconds instead.
 
+import { monotonicMs } from '../clock.ts';
+
 /** A live count of a long run of calls. */
 export interface ProgressDisplay {
   update(done: number, failed: number): void;
@@ -70,7 +72,7 @@ export function progressBar(
   const stream = options.stream ?? process.stderr;
   const env = options.env ?? process.env;
   if (!stream.isTTY || env.CI) return null;
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? (() => monotonicMs());
   const started = now();
   let done = 0;
   let failed = 0;
