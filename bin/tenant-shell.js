@@ -44,7 +44,10 @@ function bundleIsFresh() {
  */
 function rebuild() {
   if (process.env.TENANT_SHELL_FROM_SOURCE === '1' || !existsSync(sources)) return false;
-  if (process.stderr.isTTY) process.stderr.write('Building the bundle from the changed sources…\n');
+  if (process.stderr.isTTY)
+    process.stderr.write(
+      'Building the bundle from the sources (a first start, or the first after an edit)…\n',
+    );
   const built = spawnSync(
     process.execPath,
     ['--import', 'tsx', join(root, 'scripts', 'build.ts')],
