@@ -5,7 +5,7 @@
 // old bundle (and runs the TypeScript sources through tsx if that build fails). An installed
 // package without sources runs the bundle. TENANT_SHELL_FROM_SOURCE=1 forces the sources.
 // CommonJS (bin/package.json says so): an ES-module entry point costs Node's module loader
-// 10–25 ms at every start, and nothing here needs it.
+// 7–20 ms at every start, and nothing here needs it.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');

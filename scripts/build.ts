@@ -4,7 +4,7 @@
 // script: with the cache, V8 neither parses nor compiles what the last run used, which is most
 // of the start-up time left (README, Benchmarks). The parts loaded on first use (Inquirer, ora,
 // the emulator, the REPL) stay behind their dynamic imports, evaluated only when reached.
-// bin/tenant-shell.js runs the bundle when it is newer than the sources.
+// bin/tenant-shell.js runs the bundle, and rebuilds it first when a source is newer.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
