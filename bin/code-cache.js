@@ -2,13 +2,15 @@
 // parses nor compiles what the last run used (about half of what is left of it: README,
 // Benchmarks). The cache is made at the end of a run, when it holds every function that run
 // compiled, and lives where the user's caches live, never beside the package, which may be
-// read-only. It is keyed by the bundle's bytes, the Node version and the architecture, and its
-// payload carries a checksum: a missing, stale, corrupt or rejected cache just means compiling
-// as without one (and writing a fresh one after a successful run).
+// read-only. It is keyed by the bundle's bytes, size, inode and modification time, the Node
+// version and the architecture, and its payload carries a checksum (V8 checks neither: it runs
+// whatever cache it is given for a source of the same length). A missing, stale, corrupt or
+// rejected cache just means compiling as without one (and writing a fresh one after a
+// successful run). The checksums are zlib's CRC-32: node:crypto would cost 3–10 ms of every
+// start to load, and these guard against a torn or foreign file, not an adversary.
 // TENANT_SHELL_CODE_CACHE=0 turns it off.
 'use strict';
 const { isAscii } = require('node:buffer');
-const { createHash } = require('node:crypto');
 const {
   mkdirSync,
   readdirSync,
@@ -22,9 +24,10 @@ const { createRequire } = require('node:module');
 const { homedir } = require('node:os');
 const { dirname, isAbsolute, join } = require('node:path');
 const { Script } = require('node:vm');
+const { crc32 } = require('node:zlib');
 
-const MAGIC = Buffer.from('TSV8CC1\n');
-const DIGEST = 20; // sha1
+const MAGIC = Buffer.from('TSV8CC2\n');
+const DIGEST = 8;
 /** Caches of other bundles or Node versions not rewritten for this long are removed. */
 const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
 
@@ -47,14 +50,19 @@ function cacheDir(env = process.env, platform = process.platform) {
   return root ? join(root, 'tenant-shell', 'v8') : undefined;
 }
 
-const sha1 = (...parts) => {
-  const hash = createHash('sha1');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-};
+/** DIGEST bytes: the CRC-32 of `data`, then `more` (a number, or the CRC-32 of a string). */
+function digest(data, more) {
+  const out = Buffer.alloc(DIGEST);
+  out.writeUInt32LE(crc32(data), 0);
+  out.writeUInt32LE(typeof more === 'number' ? more >>> 0 : crc32(more), 4);
+  return out;
+}
+
+/** The payload's check: its CRC-32 and its length. */
+const check = (payload) => digest(payload, payload.length);
 
 /**
- * The file's layout: MAGIC, the key (which bundle, which Node), the payload's sha1, the payload.
+ * The file's layout: MAGIC, the key (which bundle, which Node), the payload's check, the payload.
  * Answers the payload if the file is whole and made for `key`, else undefined.
  */
 function readCache(file, key) {
@@ -68,7 +76,7 @@ function readCache(file, key) {
   if (bytes.length <= start || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   if (!bytes.subarray(MAGIC.length, MAGIC.length + DIGEST).equals(key)) return undefined;
   const payload = bytes.subarray(start);
-  return sha1(payload).equals(bytes.subarray(MAGIC.length + DIGEST, start)) ? payload : undefined;
+  return check(payload).equals(bytes.subarray(MAGIC.length + DIGEST, start)) ? payload : undefined;
 }
 
 /** Writes atomically (a reader sees the old file or the new one), then prunes old siblings. */
@@ -76,7 +84,7 @@ function writeCache(file, key, payload) {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([MAGIC, key, sha1(payload), payload]));
+    writeFileSync(tmp, Buffer.concat([MAGIC, key, check(payload), payload]));
     renameSync(tmp, file);
   } catch {
     try {
@@ -113,7 +121,8 @@ function runBundle(
   // The build makes it ASCII (scripts/build.ts): a latin1 read is then exact, and fast.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const enabled = dir !== undefined && env.TENANT_SHELL_CODE_CACHE !== '0';
-  const key = sha1(bytes, `\0${process.version}\0${process.arch}`);
+  const { size, ino, mtimeMs } = statSync(bundle);
+  const key = digest(bytes, `${size}\0${ino}\0${mtimeMs}\0${process.version}\0${process.arch}`);
   const file = enabled ? join(dir, `${key.toString('hex')}.bin`) : undefined;
   const cachedData = file ? readCache(file, key) : undefined;
   const script = new Script(

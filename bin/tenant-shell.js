@@ -7,7 +7,6 @@
 // CommonJS (bin/package.json says so): an ES-module entry point costs Node's module loader
 // 7–20 ms at every start, and nothing here needs it.
 'use strict';
-const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -48,7 +47,8 @@ function rebuild() {
     process.stderr.write(
       'Building the bundle from the sources (a first start, or the first after an edit)…\n',
     );
-  const built = spawnSync(
+  // Required here: node:child_process (with what it loads) costs several ms of every start.
+  const built = require('node:child_process').spawnSync(
     process.execPath,
     ['--import', 'tsx', join(root, 'scripts', 'build.ts')],
     {

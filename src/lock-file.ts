@@ -3,7 +3,6 @@
 // exists). A second taker is told who holds it; a lock left by a process that is gone (kill -9,
 // a crash) is taken over, so it never blocks for ever. Released on release() and, failing that,
 // when this process exits.
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   linkSync,
@@ -14,6 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
+import { randomHex } from './random-hex.ts';
 
 export interface LockHolder {
   pid: number;
@@ -110,7 +110,7 @@ function zombie(pid: number): boolean {
 
 /** Creates `path` with `text` only if it does not exist. */
 function createExclusive(path: string, text: string): void {
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const aside = `${path}.${process.pid}.${randomHex(4)}.tmp`;
   writeFileSync(aside, text, { mode: 0o600 });
   try {
     linkSync(aside, path);
@@ -134,7 +134,7 @@ function createExclusive(path: string, text: string): void {
  * lock whose process is gone, or that cannot be read, is replaced.
  */
 export function acquireLock(path: string, what: string): HeldLock {
-  const token = randomBytes(12).toString('hex');
+  const token = randomHex(12);
   const mine: LockHolder & { token: string } = {
     pid: process.pid,
     host: hostname(),

@@ -5,12 +5,12 @@
 // file is reported in one sentence and never overwritten: saving refuses until the user fixes
 // or removes it.
 
-import { randomBytes } from 'node:crypto';
 import { chmod, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../api/errors.ts';
 import { makeFolders } from '../make-folders.ts';
+import { randomHex } from '../random-hex.ts';
 import * as z from '../schemas/zod.ts';
 import type { Env } from './credential-sources.ts';
 
@@ -173,7 +173,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   // `mode` applies only to directories mkdir creates; an existing one is left as the user set it.
   makeFolders(dir, 0o700);
-  const temp = join(dir, `.${PROFILES_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${PROFILES_FILE}.${process.pid}.${randomHex(6)}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
     await handle.writeFile(text, 'utf8');

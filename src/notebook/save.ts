@@ -1,11 +1,11 @@
 // `.save FILE` and `--save FILE`: the format from the extension, the file written whole or not
 // at all (a temporary file beside it, then a rename), every byte through the redactor first.
 
-import { randomBytes } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../api/errors.ts';
+import { randomHex } from '../random-hex.ts';
 import type { Notebook } from './cells.ts';
 import { renderIpynb } from './render-ipynb.ts';
 import { renderMarkdown } from './render-markdown.ts';
@@ -102,7 +102,7 @@ async function writeWhole(file: string, text: string, mode: number): Promise<boo
   ) {
     throw Object.assign(new Error('read-only'), { code: 'EREADONLY' });
   }
-  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = join(dirname(file), `.${basename(file)}.${randomHex(4)}.tmp`);
   try {
     await fs.writeFile(temporary, text, { mode, flag: 'wx' });
     await fs.rename(temporary, file);

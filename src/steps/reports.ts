@@ -1,11 +1,11 @@
 // "Creating a billing report": POST /reports, wait for its stored files, and download one to a
 // file. A file the user has is never replaced without asking ({yes: true} answers it), and a
 // file is written whole or not at all (a temporary file beside it, then linked or renamed).
-import { randomBytes } from 'node:crypto';
 import { link, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import * as calls from '../api/calls/index.ts';
 import { UsageError } from '../api/errors.ts';
+import { randomHex } from '../random-hex.ts';
 import type { Report, StoredReport } from '../schemas/index.ts';
 import { ReportFormat, ReportKind, ReportLevel } from '../schemas/index.ts';
 import { describe, expectBoolean, expectOptions, isUuid } from './args.ts';
@@ -314,7 +314,7 @@ async function checkTarget(name: string): Promise<string> {
 
 /** Beside the target first, then in place: the target is never left half-written. */
 async function writeWhole(file: string, text: string, replace: boolean): Promise<void> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.part`;
+  const temp = `${file}.${randomHex(6)}.part`;
   await writeFile(temp, text, { flag: 'wx', mode: 0o600 });
   try {
     if (replace) await rename(temp, file);
