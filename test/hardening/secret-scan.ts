@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 /** A JWT in full: header, payload and signature. A masked one (`eyJhbGciOiJIUzI1…`) is not. */
 const WHOLE_JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g;
 
-const CODE_CACHE = /[\\/]tenant-shell[\\/]v8[\\/][0-9a-f]{40}\.bin$/;
+const CODE_CACHE = /[\\/]tenant-shell[\\/]v8[\\/][0-9a-f]{16}\.bin$/;
 
 export interface ScanHit {
   file: string;
