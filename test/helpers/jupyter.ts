@@ -2,10 +2,11 @@
 // jupyter_client, nbconvert, jupyter_console; .ci/run installs them). What the tier's files
 // share: whether they can run, a private Jupyter home, running a client, and the leak check.
 
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ProcessResult, runProcess } from './run-process.ts';
 import { ROOT } from './shell-command.ts';
 import { tenantShell } from './tenant-shell-cli.ts';
 
@@ -46,11 +47,7 @@ export async function jupyterHome(): Promise<JupyterHome> {
   return { dir, env };
 }
 
-export interface ClientResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type ClientResult = ProcessResult;
 
 /**
  * A Jupyter client (`python3 ARGS`), input piped in, killed past `timeoutMs`. In a session of
@@ -62,29 +59,11 @@ export function runClient(
   env: Record<string, string>,
   options: { input?: string; timeoutMs?: number } = {},
 ): Promise<ClientResult> {
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.stdin.end(options.input ?? '');
-    const deadline = setTimeout(() => {
-      // The whole group: the client and any kernel it started.
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, options.timeoutMs ?? 40_000);
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      resolve({ code, stdout, stderr });
-    });
+  return runProcess(PYTHON, args, {
+    env,
+    input: options.input ?? '',
+    group: true,
+    timeoutMs: options.timeoutMs ?? 40_000,
   });
 }
 

@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { type ProcessResult, runProcess } from './run-process.ts';
 import { ROOT, SHELL } from './shell-command.ts';
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = ProcessResult;
 
 export interface CliOptions {
   /** Written to standard input, which is then closed (absent: no input at all). */
@@ -24,26 +21,11 @@ export function tenantShell(
   options: CliOptions = {},
 ): Promise<CliResult> {
   const [command, ...before] = SHELL;
-  const child = spawn(command, [...before, ...args], {
+  return runProcess(command, [...before, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NO_COLOR: '1', ...env },
-    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  if (options.input !== undefined) child.stdin?.end(options.input);
-  options.started?.(child);
-  const deadline = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-  return new Promise((resolveResult) => {
-    child.on('close', (code, signal) => {
-      clearTimeout(deadline);
-      resolveResult({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
+    input: options.input,
+    started: options.started,
+    timeoutMs: options.timeoutMs ?? 20_000,
   });
 }

@@ -2,7 +2,6 @@
 // build the bundle: the copy has none), `npm install -g` of the tarball into a temporary prefix
 // from npm's cache, then the installed command logs in to the embedded emulator and turns 2FA
 // on. It must start from the bundle: the package holds no sources and no tsx to run them with.
-import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -18,13 +17,10 @@ import { delimiter, dirname, join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE } from '../../scripts/build.ts';
 import { artifactDir, keepOutput } from '../hardening/artifacts.ts';
+import { type ProcessResult, runProcess } from '../helpers/run-process.ts';
 import { ROOT } from '../helpers/shell-command.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProcessResult;
 
 /** Folders of the checkout that are not copied: installed, built or version control. */
 const NOT_COPIED = new Set(['node_modules', 'dist', 'coverage', '.git', '.tmp']);
@@ -60,34 +56,23 @@ function npmEnv(): NodeJS.ProcessEnv {
   return { ...env, PATH };
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
+async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Run> {
   // Generous: a busy two-core machine takes seconds where an idle one takes one.
-  const deadline = setTimeout(() => {
-    stderr += `\n(${command} killed after 120 s)`;
-    child.kill('SIGKILL');
-  }, 120_000);
-  return new Promise((done) => {
-    child.on('close', (code, signal) => {
-      clearTimeout(deadline);
-      done({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-  });
+  const result = await runProcess(command, args, { cwd, env, timeoutMs: 120_000 });
+  if (result.timedOut) result.stderr += `\n(${command} killed after 120 s)`;
+  return result;
 }
 
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'tenant-shell-package-')));
 const prefix = join(scratch, 'prefix');
 const installedRoot = join(prefix, 'lib', 'node_modules', 'tenant-shell');
 let packed: string[] = [];
-let freshStart: Run = { code: -1, stdout: '', stderr: '' };
+let freshStart: Run = { code: -1, stdout: '', stderr: '', timedOut: false };
 let freshBundle = false;
 let installLog = '';
 /** Why the install could not be tried (no npm cache and no registry), if it could not. */
